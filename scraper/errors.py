@@ -1,0 +1,58 @@
+"""The one exception tree of the scraper and the archive.
+
+    ScraperError                 root: every error the library raises on purpose
+    ├── UsageError               bad input from the user (unknown section, bad URL, bad option)
+    ├── FetchError               a page could not be fetched (carries url, status)
+    │   └── OffSiteError         a URL or redirect leads off the site being scraped
+    ├── ParseError               bytes that are not a parseable HTML page (carries url)
+    └── ArchiveError             the archive folder, a WARC file or the index is unusable
+                                 (carries path)
+
+Every message names the URL or path involved and, where there is one, what to do next.
+"""
+
+from __future__ import annotations
+
+
+class ScraperError(Exception):
+    """Root of every error raised on purpose by ``scraper`` and ``archive``."""
+
+    exit_code = 1
+
+
+class UsageError(ScraperError):
+    """The user asked for something that cannot be done (unknown section, bad option value)."""
+
+    exit_code = 2
+
+
+class FetchError(ScraperError):
+    """A page could not be fetched."""
+
+    def __init__(self, url: str, message: str, status: int | None = None) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.status = status
+        self.reason = message
+
+
+class OffSiteError(FetchError):
+    """A URL, or a redirect, points away from the site being scraped."""
+
+
+class ParseError(ScraperError):
+    """The bytes are not a page the parser can read."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+
+
+class ArchiveError(ScraperError):
+    """The archive folder, a WARC file or the index cannot be used."""
+
+    exit_code = 4
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
