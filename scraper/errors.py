@@ -13,17 +13,24 @@ Every message names the URL or path involved and, where there is one, what to do
 
 from __future__ import annotations
 
+# Exit codes of the `scrape` command (documented in the README).
+EXIT_OK = 0
+EXIT_PARTIAL = 1  # the run finished, but some pages failed (listed in the summary)
+EXIT_USAGE = 2  # bad command line or option value
+EXIT_ARCHIVE = 3  # the archive folder, a WARC file or the index is unusable
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C / SIGINT after closing files cleanly
+
 
 class ScraperError(Exception):
     """Root of every error raised on purpose by ``scraper`` and ``archive``."""
 
-    exit_code = 1
+    exit_code = EXIT_PARTIAL
 
 
 class UsageError(ScraperError):
     """The user asked for something that cannot be done (unknown section, bad option value)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class FetchError(ScraperError):
@@ -51,7 +58,7 @@ class ParseError(ScraperError):
 class ArchiveError(ScraperError):
     """The archive folder, a WARC file or the index cannot be used."""
 
-    exit_code = 4
+    exit_code = EXIT_ARCHIVE
 
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")

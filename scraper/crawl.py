@@ -1,0 +1,416 @@
+"""Crawling: walk a section's listing pages, fetch every article once, archive everything.
+
+The crawler owns the order of things and nothing else: ``Fetcher`` gets bytes, ``parse_page``
+turns them into data, ``archive`` stores them. Workers only fetch and parse; every write to the
+WARC files and the index happens on the calling thread, one page at a time, so a crash can lose
+at most the page in flight.
+
+Progress is reported through ``on_event`` callbacks; the library never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from archive import Index, WarcWriter, write_article_json
+
+from . import __version__
+from .config import CrawlConfig
+from .errors import ArchiveError, FetchError, ParseError
+from .fetch import Fetched, FetchFailed, Fetcher
+from .model import Article, Capture, Exchange, Listing, Teaser
+from .parse import parse_page
+from .robots import RobotsRules
+from .sitepolicy import SitePolicy
+from .urls import canonicalize
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened during a crawl, for progress display and logs."""
+
+    kind: str  # listing | article | soft404 | failed | skipped | robots | info
+    url: str
+    detail: str = ""
+    status: str = ""
+    total: int | None = None
+
+
+@dataclass
+class CrawlSummary:
+    """What a crawl did; ``failures`` lists every URL that failed with its error."""
+
+    listing_pages: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    soft404: int = 0
+    skipped: int = 0
+    requests: int = 0
+    bytes: int = 0
+    warc_files: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def articles(self) -> int:
+        return self.articles_new + self.articles_updated + self.articles_unchanged
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "listing_pages": self.listing_pages,
+            "articles": self.articles,
+            "new": self.articles_new,
+            "updated": self.articles_updated,
+            "unchanged": self.articles_unchanged,
+            "soft404": self.soft404,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "requests": self.requests,
+            "bytes": self.bytes,
+            "warc_files": list(self.warc_files),
+            "failures": [{"url": u, "error": e} for u, e in self.failures],
+            "interrupted": self.interrupted,
+        }
+
+
+EventSink = Callable[[Event], None]
+
+
+def _utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Crawler:
+    """One crawl session over one site: open the archive, fetch, parse, store, close."""
+
+    def __init__(
+        self,
+        config: CrawlConfig,
+        client: httpx.Client | None = None,
+        on_event: EventSink | None = None,
+    ) -> None:
+        self.config = config
+        self._own_client = client is None
+        self.client = client or httpx.Client(
+            timeout=httpx.Timeout(config.timeout), follow_redirects=False, trust_env=False
+        )
+        self.policy = SitePolicy(config.base_url)
+        self.fetcher = Fetcher(self.client, config, self.policy)
+        self.emit: EventSink = on_event or (lambda _e: None)
+        self.summary = CrawlSummary()
+        self.robots: RobotsRules | None = None
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+        self._warc: WarcWriter | None = None
+        self._index: Index | None = None
+
+    # ------------------------------------------------------------------ session
+
+    @contextmanager
+    def session(self) -> Iterator[Crawler]:
+        """Open the archive for writing; always close WARC files and the index on the way out."""
+        archive_dir = self.config.archive_dir
+        try:
+            archive_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(str(archive_dir), f"cannot create archive folder: {exc}") from exc
+        if not archive_dir.is_dir():
+            raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
+        host = (urlsplit(self.config.base_url).netloc or "site").lower()
+        self._index = Index.open(archive_dir)
+        try:
+            self._warc = WarcWriter(
+                archive_dir / "warc",
+                host=host,
+                prefix=self.config.warc_prefix,
+                max_bytes=self.config.warc_max_bytes,
+                software=f"commonspace-scraper/{__version__}",
+                operator=self.config.operator,
+                user_agent=self.config.user_agent,
+                robots_policy="obey" if self.config.obey_robots else "ignore",
+            )
+            try:
+                yield self
+            except KeyboardInterrupt:
+                self.summary.interrupted = True
+            finally:
+                self.summary.warc_files = self._warc.close()
+        finally:
+            self._index.commit()
+            self._index.close()
+            self.summary.requests = self.fetcher.requests
+            self.summary.bytes = self.fetcher.bytes_received
+            if self._own_client:
+                self.client.close()
+
+    @property
+    def warc(self) -> WarcWriter:
+        assert self._warc is not None, "use Crawler.session()"
+        return self._warc
+
+    @property
+    def index(self) -> Index:
+        assert self._index is not None, "use Crawler.session()"
+        return self._index
+
+    # ------------------------------------------------------------------ robots
+
+    def load_robots(self) -> RobotsRules:
+        url = self.config.base_url.rstrip("/") + "/robots.txt"
+        try:
+            fetched = self.fetcher.fetch(url)
+        except FetchFailed as exc:
+            self._store_exchanges(exc.exchanges, "robots")
+            rules = RobotsRules.from_response(exc.status, b"", self.config.user_agent)
+        else:
+            self._store_exchanges(fetched.exchanges, "robots")
+            rules = RobotsRules.from_response(fetched.status, fetched.body, self.config.user_agent)
+        if not self.config.obey_robots:
+            rules = RobotsRules(None, self.config.user_agent, allow_all=True, reason="ignored")
+        delay = rules.crawl_delay
+        if delay is not None and delay > self.fetcher.gate.delay:
+            self.fetcher.gate.delay = delay
+        self.robots = rules
+        self.emit(Event("robots", url, rules.reason))
+        self.index.commit()
+        return rules
+
+    def _allowed(self, url: str) -> bool:
+        if self.robots is None:
+            self.load_robots()
+        assert self.robots is not None
+        if self.robots.allowed(url):
+            return True
+        self.summary.skipped += 1
+        why = self.robots.reason if self.robots.deny_all else "disallowed by robots.txt"
+        self.emit(Event("skipped", url, why))
+        if self.robots.deny_all:
+            self.summary.failures.append((url, why))
+        return False
+
+    # ------------------------------------------------------------------ crawling
+
+    def crawl_section(self, listing_url: str) -> CrawlSummary:
+        """Walk a listing from page 0 until a page brings no unseen article (or a limit)."""
+        url: str | None = listing_url
+        page = 0
+        since = self.config.since
+        while url:
+            if not self._allowed(url):
+                break
+            listing = self._fetch_listing(url, page)
+            if listing is None:
+                break
+            fresh = self._fresh_items(listing.items)
+            self.emit(
+                Event("listing", url, f"page {page}: {len(listing.items)} items, {len(fresh)} new")
+            )
+            if not fresh:
+                break
+            articles = self._fetch_articles(fresh, listing_url=url, page=page)
+            page += 1
+            if self.config.pages is not None and page >= self.config.pages:
+                break
+            if since is not None and articles and all(_older(a, since) for a in articles):
+                self.emit(Event("info", url, f"every article on this page is older than {since}"))
+                break
+            url = listing.next_url or _with_page(url, page)
+        return self.summary
+
+    def crawl_urls(self, urls: Iterable[str]) -> CrawlSummary:
+        """Fetch and archive the given article URLs (always re-fetched)."""
+        items = []
+        for raw in urls:
+            self.policy.check(raw)
+            items.append(Teaser(title="", url=raw))
+        self._fetch_articles(self._fresh_items(items), listing_url=None, page=None)
+        return self.summary
+
+    def _fresh_items(self, items: Iterable[Teaser]) -> list[Teaser]:
+        fresh = []
+        for item in items:
+            key = canonicalize(item.url)
+            if key in self._seen or not self.policy.allows(item.url):
+                continue
+            self._seen.add(key)
+            fresh.append(replace(item, url=key))
+        return fresh
+
+    def _fetch_listing(self, url: str, page: int) -> Listing | None:
+        try:
+            fetched = self.fetcher.fetch(url)
+        except FetchError as exc:
+            self._fail(url, "listing", exc)
+            return None
+        self._store_exchanges(fetched.exchanges, "listing")
+        self.summary.listing_pages += 1
+        if fetched.status != 200:
+            self._fail(url, "listing", FetchError(url, f"HTTP {fetched.status}", fetched.status))
+            return None
+        try:
+            parsed = parse_page(fetched.body, fetched.final_url)
+        except ParseError as exc:
+            self._fail(url, "listing", exc)
+            return None
+        if not isinstance(parsed, Listing):
+            self._fail(url, "listing", ParseError(url, "expected a listing page, got an article"))
+            return None
+        self.index.resolve_failure(url)
+        self.index.commit()
+        return parsed
+
+    def _fetch_articles(
+        self, items: list[Teaser], listing_url: str | None, page: int | None
+    ) -> list[Article]:
+        allowed = [it for it in items if self._allowed(it.url)]
+        results: list[Article] = []
+        if not allowed:
+            return results
+        workers = max(1, min(self.config.concurrency, len(allowed)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+            for position, (item, outcome) in enumerate(
+                zip(allowed, pool.map(self._fetch_and_parse, allowed), strict=True)
+            ):
+                if listing_url is not None and page is not None:
+                    self.index.record_sighting(item.url, listing_url, page, position, _utcnow())
+                article = self._store_article(item, outcome)
+                if article is not None:
+                    results.append(article)
+                self.index.commit()
+        return results
+
+    def _fetch_and_parse(
+        self, item: Teaser
+    ) -> tuple[Fetched | None, Article | Listing | None, Exception | None]:
+        """Worker: fetch and parse one article. Never raises; errors come back as values."""
+        try:
+            fetched = self.fetcher.fetch(item.url)
+        except FetchError as exc:
+            return None, None, exc
+        if fetched.status != 200:
+            return fetched, None, None
+        try:
+            return fetched, parse_page(fetched.body, fetched.final_url), None
+        except ParseError as exc:
+            return fetched, None, exc
+
+    def _store_article(
+        self,
+        item: Teaser,
+        outcome: tuple[Fetched | None, Article | Listing | None, Exception | None],
+    ) -> Article | None:
+        fetched, parsed, error = outcome
+        url = item.url
+        if fetched is None:
+            exchanges = error.exchanges if isinstance(error, FetchFailed) else ()
+            self._store_exchanges(exchanges, "article")
+            self._fail(url, "article", error or FetchError(url, "failed"))
+            return None
+        if fetched.status != 200:
+            self._store_exchanges(fetched.exchanges, "article")
+            self._fail(url, "article", FetchError(url, f"HTTP {fetched.status}", fetched.status))
+            return None
+        if isinstance(parsed, Listing):
+            self._store_exchanges(fetched.exchanges, "soft404")
+            self.summary.soft404 += 1
+            self.index.record_failure(url, "soft404", "a listing page answered instead", 200)
+            self.emit(Event("soft404", url, "a listing page answered instead of an article"))
+            return None
+        capture = self._store_exchanges(fetched.exchanges, "article")
+        if parsed is None or capture is None:
+            self._fail(url, "article", error or ParseError(url, "could not parse"))
+            return None
+        article = parsed
+        if article.type is None and item.type:
+            evidence = dict(article.evidence)
+            evidence["type"] = "listing"
+            warnings = tuple(w for w in article.warnings if "type" not in w.lower())
+            article = replace(article, type=item.type, evidence=evidence, warnings=warnings)
+        article = replace(article, fetched_url=url, capture=capture)
+        payload = json.dumps(article.to_dict(), ensure_ascii=False, indent=None).encode("utf-8")
+        self.warc.write_metadata(capture, article.url, payload)
+        status = self.index.record_article(article, capture.fetched_at)
+        write_article_json(self.config.archive_dir, article.to_dict())
+        self.index.resolve_failure(url)
+        if status == "new":
+            self.summary.articles_new += 1
+        elif status == "updated":
+            self.summary.articles_updated += 1
+        else:
+            self.summary.articles_unchanged += 1
+        self.emit(Event("article", article.url, article.title or "", status=status))
+        return article
+
+    # ------------------------------------------------------------------ helpers
+
+    def _store_exchanges(self, exchanges: Iterable[Exchange], kind: str) -> Capture | None:
+        """Write each exchange as a request/response pair; return the last response's capture."""
+        capture = None
+        exchanges = list(exchanges)
+        for i, ex in enumerate(exchanges):
+            capture = self.warc.write_exchange(ex)
+            last = i == len(exchanges) - 1
+            self.index.add_capture(capture, ex.url, kind if last else "redirect")
+        return capture
+
+    def _fail(self, url: str, kind: str, error: BaseException) -> None:
+        message = str(error)
+        if message.startswith(url + ": "):
+            message = message[len(url) + 2 :]
+        status = getattr(error, "status", None)
+        self.index.record_failure(url, kind, message, status)
+        self.summary.failures.append((url, message))
+        self.emit(Event("failed", url, message))
+
+
+def _older(article: Article, since: date) -> bool:
+    if not article.published:
+        return False
+    try:
+        return datetime.fromisoformat(article.published).date() < since
+    except ValueError:
+        return False
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    query.append(("page", str(page)))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def run_section(
+    config: CrawlConfig, listing_url: str, on_event: EventSink | None = None
+) -> CrawlSummary:
+    """Crawl one section into ``config.archive_dir``; the entry point of ``scrape section``."""
+    crawler = Crawler(config, on_event=on_event)
+    with crawler.session():
+        crawler.load_robots()
+        crawler.crawl_section(listing_url)
+    return crawler.summary
+
+
+def run_articles(
+    config: CrawlConfig, urls: Iterable[str], on_event: EventSink | None = None
+) -> CrawlSummary:
+    """Fetch and archive the given article URLs; the entry point of ``scrape article``."""
+    crawler = Crawler(config, on_event=on_event)
+    with crawler.session():
+        crawler.load_robots()
+        crawler.crawl_urls(urls)
+    return crawler.summary
+

@@ -1,0 +1,36 @@
+"""Make scraped text safe to print: no terminal escapes, no control or bidi tricks, no markup.
+
+Anything that came from the network passes through ``for_terminal`` before rich prints it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.markup import escape
+
+# ESC-introduced sequences (CSI, OSC, DCS, …) and 8-bit CSI, then any remaining C0/C1 controls.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated by BEL or ST (or not at all)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b."  # any other two-byte escape
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences, C0/C1 control characters (except tab/newline) and bidi controls."""
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _BIDI.sub("", text)
+
+
+def for_terminal(text: object, *, one_line: bool = True) -> str:
+    """Scraped text made safe for a rich console: controls stripped and rich markup escaped."""
+    s = strip_controls(str(text))
+    if one_line:
+        s = " ".join(s.split())
+    return escape(s)
