@@ -1,0 +1,410 @@
+"""The SQLite index of an archive: what was captured where, every article version, failures.
+
+The index is derived data: everything in it can be rebuilt from the WARC files (``scrape
+reindex``), so when it is damaged the fix is to move it aside and rebuild. It is opened in WAL
+mode with a 10 s busy timeout, so readers (export) never block a running crawl.
+
+Every mutating method is atomic on its own (a savepoint); ``commit()`` makes what has been
+recorded so far durable. The caller records a capture only after ``WarcWriter`` has returned
+it, so the index never refers to a WARC record that is not on disk.
+
+Schema history (``PRAGMA user_version``): 1 — captures, articles, versions, sightings,
+failures, versions_fts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from scraper.errors import ArchiveError
+from scraper.model import Article, Capture
+
+from .layout import index_path, utc_now
+
+SCHEMA_VERSION = 1
+CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
+_REINDEX = "move it aside and run `scrape reindex` to rebuild it from the WARC files"
+
+_SCHEMA_V1 = """
+CREATE TABLE captures (
+    id             INTEGER PRIMARY KEY,
+    url            TEXT NOT NULL,
+    fetched_at     TEXT NOT NULL,
+    status         INTEGER NOT NULL,
+    warc_file      TEXT NOT NULL,
+    offset         INTEGER NOT NULL,
+    length         INTEGER NOT NULL,
+    record_id      TEXT NOT NULL UNIQUE,
+    payload_digest TEXT NOT NULL,
+    kind           TEXT NOT NULL
+);
+CREATE INDEX captures_url ON captures (url, fetched_at);
+
+CREATE TABLE articles (
+    url         TEXT PRIMARY KEY,
+    node_id     INTEGER,
+    section     TEXT,
+    type        TEXT,
+    title       TEXT,
+    published   TEXT,
+    first_seen  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL,
+    latest_hash TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles (published DESC, url);
+
+CREATE TABLE versions (
+    id                INTEGER PRIMARY KEY,
+    url               TEXT NOT NULL,
+    content_hash      TEXT NOT NULL,
+    first_seen        TEXT NOT NULL,
+    last_seen         TEXT NOT NULL,
+    capture_record_id TEXT,
+    json              TEXT NOT NULL,
+    UNIQUE (url, content_hash)
+);
+
+CREATE TABLE sightings (
+    url         TEXT NOT NULL,
+    listing_url TEXT NOT NULL,
+    page        INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    seen_at     TEXT NOT NULL
+);
+CREATE INDEX sightings_url ON sightings (url);
+
+CREATE TABLE failures (
+    id           INTEGER PRIMARY KEY,
+    url          TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    error        TEXT NOT NULL,
+    status       INTEGER,
+    first_failed TEXT NOT NULL,
+    last_failed  TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 1,
+    resolved     INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX failures_open ON failures (url) WHERE resolved = 0;
+
+-- rowid = versions.id; quotes are the quote texts, one per line.
+CREATE VIRTUAL TABLE versions_fts USING fts5 (
+    title, lede, body, quotes, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+# MIGRATIONS[n] turns a version n-1 index into version n.
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+_TABLES = ("captures", "articles", "versions", "sightings", "failures", "versions_fts")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A URL that failed and has not succeeded since."""
+
+    url: str
+    kind: str
+    error: str
+    status: int | None
+    first_failed: str
+    last_failed: str
+    attempts: int
+
+
+def _archive_error(path: Path, exc: sqlite3.Error) -> ArchiveError:
+    """The ArchiveError that tells the user what to do about an SQLite error."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return ArchiveError(str(path), "index is locked by another scrape process; try later")
+    if "unable to open" in text or "readonly" in text:
+        return ArchiveError(str(path), f"cannot open the index for writing ({text})")
+    return ArchiveError(str(path), f"index is unusable ({text}): {_REINDEX}")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> int:
+    """Bring the index to ``SCHEMA_VERSION``; return the version it had before."""
+    (before,) = conn.execute("PRAGMA user_version").fetchone()
+    if before > SCHEMA_VERSION:
+        raise ArchiveError(
+            str(path),
+            f"index schema version {before} is newer than this scraper understands "
+            f"({SCHEMA_VERSION}): upgrade the scraper, or {_REINDEX}",
+        )
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        conn.executescript(
+            f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version};\nCOMMIT;"
+        )
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    missing = [t for t in _TABLES if t not in names]
+    if missing:
+        raise ArchiveError(str(path), f"index lacks tables {', '.join(missing)}: {_REINDEX}")
+    return int(before)
+
+
+class Index:
+    """The archive's index. Open with ``Index.open(archive_dir)``; use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, archive_dir: Path) -> Index:
+        """Open (creating or migrating) ``archive_dir/index.sqlite``."""
+        path = index_path(archive_dir)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(str(path.parent), f"cannot create archive folder: {exc}") from exc
+        try:
+            return cls(_connect(path), path)
+        except sqlite3.Error as exc:
+            raise _archive_error(path, exc) from exc
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _archive_error(self.path, exc) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One atomic change, inside the transaction that ``commit()`` ends."""
+        with self._guard():
+            if not self._conn.in_transaction:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("SAVEPOINT change")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK TO change")
+                self._conn.execute("RELEASE change")
+                raise
+            self._conn.execute("RELEASE change")
+
+    def commit(self) -> None:
+        """Make everything recorded so far durable."""
+        with self._guard():
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Commit and close (each method is atomic, so what is recorded is consistent)."""
+        try:
+            self.commit()
+        finally:
+            self._conn.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ captures
+
+    def add_capture(self, capture: Capture, url: str, kind: str) -> None:
+        """Record where the response for ``url`` is stored (idempotent by record id)."""
+        if kind not in CAPTURE_KINDS:
+            raise ValueError(f"unknown capture kind {kind!r}; one of {sorted(CAPTURE_KINDS)}")
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO captures (url, fetched_at, status, warc_file, offset,"
+                " length, record_id, payload_digest, kind) VALUES (?,?,?,?,?,?,?,?,?)",
+                (url, capture.fetched_at, capture.status, capture.warc_file, capture.offset,
+                 capture.length, capture.record_id, capture.payload_digest, kind),
+            )  # fmt: skip
+
+    def captures(self, url: str) -> list[tuple[Capture, str]]:
+        """Every capture of ``url`` with its kind, oldest first."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT warc_file, offset, length, record_id, payload_digest, fetched_at, status,"
+                " kind FROM captures WHERE url = ? ORDER BY fetched_at, id",
+                (url,),
+            ).fetchall()
+        return [(Capture(*row[:7]), row[7]) for row in rows]
+
+    # ------------------------------------------------------------------ articles
+
+    def record_article(self, article: Article, seen_at: str) -> str:
+        """Store ``article`` as seen at ``seen_at``; return ``new``, ``updated`` or ``unchanged``.
+
+        A version is the content hash (title, lede, body, source); its JSON is the one of the
+        first capture that had that content. Going back to an earlier content is ``updated``.
+        """
+        chash = article.content_hash
+        record_id = article.capture.record_id if article.capture else None
+        with self._write() as db:
+            row = db.execute(
+                "SELECT latest_hash FROM articles WHERE url = ?", (article.url,)
+            ).fetchone()
+            status = "new" if row is None else "unchanged" if row[0] == chash else "updated"
+            cur = db.execute(
+                "UPDATE versions SET first_seen = MIN(first_seen, :t),"
+                " last_seen = MAX(last_seen, :t) WHERE url = :u AND content_hash = :h",
+                {"t": seen_at, "u": article.url, "h": chash},
+            )
+            if cur.rowcount == 0:
+                cur = db.execute(
+                    "INSERT INTO versions (url, content_hash, first_seen, last_seen,"
+                    " capture_record_id, json) VALUES (?,?,?,?,?,?)",
+                    (article.url, chash, seen_at, seen_at, record_id,
+                     json.dumps(article.to_dict(), ensure_ascii=False)),
+                )  # fmt: skip
+                db.execute(
+                    "INSERT INTO versions_fts (rowid, title, lede, body, quotes)"
+                    " VALUES (?,?,?,?,?)",
+                    (cur.lastrowid, article.title or "", article.lede or "",
+                     "\n\n".join(article.body), "\n".join(q.text for q in article.quotes)),
+                )  # fmt: skip
+            db.execute(
+                "INSERT INTO articles (url, node_id, section, type, title, published, first_seen,"
+                " last_seen, latest_hash) VALUES (:u, :n, :s, :ty, :ti, :p, :t, :t, :h)"
+                " ON CONFLICT (url) DO UPDATE SET node_id = :n, section = :s, type = :ty,"
+                " title = :ti, published = :p, first_seen = MIN(first_seen, :t),"
+                " last_seen = MAX(last_seen, :t), latest_hash = :h",
+                {"u": article.url, "n": article.node_id, "s": article.section,
+                 "ty": article.type, "ti": article.title, "p": article.published,
+                 "t": seen_at, "h": chash},
+            )  # fmt: skip
+        return status
+
+    def known_hash(self, url: str) -> str | None:
+        """The content hash of the latest version of ``url``, or None if never stored."""
+        with self._guard():
+            row = self._conn.execute(
+                "SELECT latest_hash FROM articles WHERE url = ?", (url,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        """Every stored version of ``url`` (its article JSON), oldest first."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT json FROM versions WHERE url = ? ORDER BY first_seen, id", (url,)
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def latest_articles(
+        self, section: str | None = None, type: str | None = None, since: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The latest version JSON of each article, newest ``published`` first, then by URL.
+
+        ``since`` (an ISO date or datetime) keeps articles published on or after it; articles
+        without a publication date are listed last, and left out when ``since`` is given.
+        """
+        sql = [
+            "SELECT v.json FROM articles a JOIN versions v"
+            " ON v.url = a.url AND v.content_hash = a.latest_hash WHERE 1"
+        ]
+        params: list[str] = []
+        if section is not None:
+            sql.append("AND a.section = ?")
+            params.append(section)
+        if type is not None:
+            sql.append("AND a.type = ?")
+            params.append(type)
+        if since is not None:
+            sql.append("AND a.published >= ?")
+            params.append(since)
+        sql.append("ORDER BY a.published IS NULL, a.published DESC, a.url")
+        with self._guard():
+            cursor = self._conn.execute(" ".join(sql), params)
+            try:
+                for (text,) in cursor:
+                    yield json.loads(text)
+            finally:
+                cursor.close()
+
+    def article_count(self) -> int:
+        with self._guard():
+            (n,) = self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+        return int(n)
+
+    # ------------------------------------------------------------------ listings
+
+    def record_sighting(
+        self, url: str, listing_url: str, page: int, position: int, seen_at: str
+    ) -> None:
+        """Note that ``url`` was listed on ``listing_url`` page ``page`` at ``position``."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sightings (url, listing_url, page, position, seen_at)"
+                " VALUES (?,?,?,?,?)",
+                (url, listing_url, page, position, seen_at),
+            )
+
+    def sightings(self, url: str) -> list[tuple[str, int, int, str]]:
+        """(listing_url, page, position, seen_at) of every sighting of ``url``, oldest first."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT listing_url, page, position, seen_at FROM sightings WHERE url = ?"
+                " ORDER BY seen_at, rowid",
+                (url,),
+            ).fetchall()
+        return [(str(a), int(b), int(c), str(d)) for a, b, c, d in rows]
+
+    # ------------------------------------------------------------------ failures
+
+    def record_failure(
+        self, url: str, kind: str, error: str, status: int | None = None, *, at: str | None = None
+    ) -> None:
+        """Record that ``url`` failed; a URL already failing gets its attempt count raised."""
+        when = at or utc_now()
+        with self._write() as db:
+            cur = db.execute(
+                "UPDATE failures SET kind = ?, error = ?, status = ?, last_failed = ?,"
+                " attempts = attempts + 1 WHERE url = ? AND resolved = 0",
+                (kind, error, status, when, url),
+            )
+            if cur.rowcount == 0:
+                db.execute(
+                    "INSERT INTO failures (url, kind, error, status, first_failed, last_failed)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (url, kind, error, status, when, when),
+                )
+
+    def resolve_failure(self, url: str) -> int:
+        """Mark ``url``'s open failure as resolved (it succeeded); return how many were open."""
+        with self._write() as db:
+            cur = db.execute(
+                "UPDATE failures SET resolved = 1 WHERE url = ? AND resolved = 0", (url,)
+            )
+        return int(cur.rowcount)
+
+    def open_failures(self) -> list[Failure]:
+        """Failures not resolved since, oldest first."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT url, kind, error, status, first_failed, last_failed, attempts"
+                " FROM failures WHERE resolved = 0 ORDER BY first_failed, id"
+            ).fetchall()
+        return [Failure(*row) for row in rows]
