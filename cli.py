@@ -135,7 +135,8 @@ class Reporter:
         return text
 
 
-def _print_summary(summary: CrawlSummary, archive: Path) -> int:
+def _print_summary(summary: CrawlSummary, archive: Path, *, soft404_fails: bool = False) -> int:
+    """Print the end-of-run table; return the exit code it implies."""
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("listing pages", str(summary.listing_pages))
     table.add_row(
@@ -154,7 +155,8 @@ def _print_summary(summary: CrawlSummary, archive: Path) -> int:
     if summary.interrupted:
         out.print("[yellow]interrupted: everything fetched so far is archived[/yellow]")
         return EXIT_INTERRUPTED
-    return EXIT_PARTIAL if summary.failures else EXIT_OK
+    failed = summary.failures or (soft404_fails and summary.soft404)
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def _fail(exc: ScraperError) -> typer.Exit:
@@ -199,7 +201,7 @@ def article(
             summary = run_articles(config, urls, on_event=reporter)
     except ScraperError as exc:
         raise _fail(exc) from None
-    raise typer.Exit(_print_summary(summary, archive))
+    raise typer.Exit(_print_summary(summary, archive, soft404_fails=True))
 
 
 @app.command()
