@@ -14,11 +14,35 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archive import export_articles
+from archive import (
+    FORMATS,
+    ExportOptions,
+    QuoteMatch,
+    QuoteQuery,
+    VerifyReport,
+    any_tampered,
+    article_details,
+    build_bundle,
+    export_articles,
+    export_parquet,
+    find_quote,
+    prepare_replay,
+    reindex,
+    serve,
+    verify_archive,
+    verify_wacz,
+)
 from scraper import __version__
 from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig
 from scraper.crawl import CrawlSummary, Event, run_articles, run_section
-from scraper.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, ScraperError, UsageError
+from scraper.errors import (
+    EXIT_ARCHIVE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    ScraperError,
+    UsageError,
+)
 from scraper.parse import parse_page
 from scraper.sanitize import for_terminal
 from scraper.sections import ALL_SECTIONS, resolve_section
@@ -232,23 +256,36 @@ def parse(
 @app.command()
 def export(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Every stored version, not only the latest.")
+    ] = False,
+    section: Annotated[str | None, typer.Option("--section", help="Only this section.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this article type.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only published on or after YYYY-MM-DD.")
+    ] = None,
 ) -> None:
-    """Every article in the archive (latest version), as JSON lines or CSV."""
-    if fmt not in ("jsonl", "csv"):
-        err.print(f"[red]error:[/red] --format {for_terminal(fmt)}: choose jsonl or csv")
+    """Articles in the archive (latest version by default), as JSON lines, CSV or Parquet."""
+    if fmt not in FORMATS:
+        err.print(f"[red]error:[/red] --format {for_terminal(fmt)}: choose jsonl, csv or parquet")
         raise typer.Exit(2)
     try:
-        if out_file is None:
-            count = export_articles(archive, sys.stdout, fmt)
+        options = ExportOptions(all_versions, section, type_, since)
+        if fmt == "parquet":
+            if out_file is None:
+                raise UsageError("--format parquet needs --out FILE.parquet")
+            count = export_parquet(archive, out_file, options)
+        elif out_file is None:
+            count = export_articles(archive, sys.stdout, fmt, options)
         else:
             tmp = out_file.with_name(out_file.name + ".part")
             try:
                 with tmp.open("w", encoding="utf-8", newline="") as fh:
-                    count = export_articles(archive, fh, fmt)
+                    count = export_articles(archive, fh, fmt, options)
                 tmp.replace(out_file)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
@@ -265,6 +302,182 @@ def sections(base_url: BaseUrlOpt = DEFAULT_BASE_URL) -> None:
     for s in ALL_SECTIONS:
         table.add_row(s.path, s.name, s.kind, s.url(base_url.rstrip("/")))
     out.print(table)
+
+
+# ---------------------------------------------------------------- provenance (quote … bundle)
+
+_STATES = {"verified": "[green]verified[/green]", "tampered": "[bold red]TAMPERED[/bold red]",
+           "missing": "[bold red]MISSING[/bold red]"}  # fmt: skip
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+def _evidence_table(*headers: str) -> Table:
+    """A table whose cells wrap instead of being cut: digests and ids must print whole."""
+    table = Table(*headers)
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
+
+
+def _print_match(m: QuoteMatch) -> None:
+    speaker = f"   speaker {for_terminal(m.speaker)}" if m.speaker else ""
+    out.print(f"[bold]{for_terminal(m.title or m.url)}[/bold]  {m.kind} match, {m.score:.0%}")
+    out.print(f"  {for_terminal(m.url)}   published {for_terminal(m.published or '?')}{speaker}")
+    out.print(f"  [italic]{for_terminal(m.sentence)}[/italic]")
+    present = ", ".join(str(v.number) for v in m.versions if v.contains)
+    line = f"  in version {present} of {len(m.versions)}"
+    if m.gone_in:
+        line += f"; [yellow]gone in version {m.gone_in.number}[/yellow] ({m.gone_in.first_seen})"
+    out.print(line)
+    table = _evidence_table("fetched", "WARC file", "offset", "record id", "payload digest",
+                            "bytes")  # fmt: skip
+    for c in m.captures:
+        cap = c.capture
+        table.add_row(cap.fetched_at, cap.warc_file, str(cap.offset), cap.record_id,
+                      cap.payload_digest, _STATES.get(c.check.status, c.check.status))  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def quote(
+    text: Annotated[str, typer.Argument(help="The words to look for (a sentence or part).")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    as_json: JsonOpt = False,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many.", min=1)] = 10,
+) -> None:
+    """Where does this quote come from? Articles, versions, captures, verified bytes."""
+    try:
+        matches = find_quote(archive, QuoteQuery(text, limit=limit))
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps([m.to_dict() for m in matches], ensure_ascii=False) + "\n")
+    for m in [] if as_json else matches:
+        _print_match(m)
+    if not matches:
+        err.print("no article in the archive contains this quote")
+    if any_tampered(matches):
+        err.print("[bold red]TAMPERED[/bold red]: stored bytes differ from when they were captured")
+        raise typer.Exit(EXIT_ARCHIVE)
+    raise typer.Exit(EXIT_OK if matches else EXIT_PARTIAL)
+
+
+@app.command()
+def show(
+    url: Annotated[str, typer.Argument(help="The article URL.")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+) -> None:
+    """One article: its fields, every version and every capture (re-verified)."""
+    try:
+        d = article_details(archive, url)
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    fields = Table(show_header=False, box=None, pad_edge=False)
+    for key in ("title", "url", "section", "type", "published", "modified", "authors"):
+        fields.add_row(key, for_terminal(d.latest.get(key) or ""))
+    out.print(fields)
+    versions = _evidence_table("version", "content hash", "first seen", "last seen", "captures")
+    for v in d.versions:
+        versions.add_row(str(v.number), v.content_hash, v.first_seen, v.last_seen,
+                         str(len(v.capture_ids)))  # fmt: skip
+    out.print(versions)
+    captures = _evidence_table("fetched", "kind", "status", "WARC file", "offset", "record id",
+                               "bytes")  # fmt: skip
+    for c in d.captures:
+        cap = c.capture
+        captures.add_row(cap.fetched_at, c.kind, str(cap.status), cap.warc_file, str(cap.offset),
+                         cap.record_id, _STATES.get(c.check.status, c.check.status))  # fmt: skip
+    out.print(captures)
+    for listing, page, position, seen in d.sightings:
+        out.print(f"listed on {for_terminal(listing)} page {page} position {position} ({seen})")
+    raise typer.Exit(EXIT_OK if d.intact else EXIT_ARCHIVE)
+
+
+def _print_report(report: VerifyReport) -> int:
+    out.print(f"checked {report.files} files, {report.records} records, {report.captures} "
+              f"captures, {report.versions} versions in {for_terminal(report.target)}")  # fmt: skip
+    for p in report.problems:
+        out.print(f"[bold red]TAMPERED[/bold red] {for_terminal(p)}")
+    if report.ok:
+        out.print("[green]intact[/green]: every digest and pointer checks out")
+        return EXIT_OK
+    out.print(f"[bold red]{len(report.problems)} problem(s)[/bold red]")
+    return EXIT_ARCHIVE
+
+
+@app.command()
+def verify(
+    wacz: Annotated[
+        Path | None, typer.Argument(help="A bundle to check instead of the archive.")
+    ] = None,
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+) -> None:
+    """Check every WARC record, digest and index pointer (or one WACZ bundle)."""
+    try:
+        report = verify_wacz(wacz) if wacz is not None else verify_archive(archive)
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(_print_report(report))
+
+
+@app.command(name="reindex")
+def reindex_cmd(archive: ArchiveOpt = DEFAULT_ARCHIVE) -> None:
+    """Rebuild index.sqlite from the WARC files alone (the old one is replaced atomically)."""
+    try:
+        report = reindex(archive)
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    out.print(f"read {report.files} WARC files ({report.records} records): "
+              f"{report.captures} captures, {report.articles} article records")  # fmt: skip
+    for table, count in report.carried.items():
+        out.print(f"kept {count} {table} from the old index")
+    for note in report.notes:
+        out.print(f"[yellow]note[/yellow] {for_terminal(note)}")
+
+
+@app.command()
+def replay(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.", min=1)] = 8080,
+    print_only: Annotated[
+        bool, typer.Option("--print", help="Write the index, print how to serve, exit.")
+    ] = False,
+) -> None:
+    """Serve the archive for browsing with pywb on 127.0.0.1 (or print how)."""
+    try:
+        setup = prepare_replay(archive, port)
+        out.print(f"wrote {setup.captures} CDXJ lines to {for_terminal(setup.cdxj)}")
+        if print_only or setup.wayback is None:
+            if setup.wayback is None:
+                err.print("pywb is not installed; to replay the archive:")
+            out.print(for_terminal(setup.instructions, one_line=False))
+            raise typer.Exit(EXIT_OK)
+        out.print(f"serving {setup.url()} — Ctrl-C to stop")
+        code = serve(setup)
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def bundle(
+    url: Annotated[str, typer.Argument(help="The article URL.")],
+    out_file: Annotated[Path, typer.Option("--out", help="The WACZ file to write.")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+) -> None:
+    """Write one article's evidence package: a WACZ with its WARC records and hashes."""
+    try:
+        report = build_bundle(archive, url, out_file, software=f"commonspace-scraper {__version__}")
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    table = _evidence_table("file", "bytes", "sha256")
+    for path, size, digest in report.resources:
+        table.add_row(path, str(size), digest)
+    out.print(table)
+    out.print(f"wrote {for_terminal(report.path)}: {report.records} records, "
+              f"{report.captures} captures of {for_terminal(report.url)}")  # fmt: skip
 
 
 @app.callback(invoke_without_command=True)

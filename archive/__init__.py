@@ -4,35 +4,71 @@
 ``reader`` reads them back (for ``scrape reindex`` and re-parsing), ``Index`` answers what was
 seen when, and ``write_article_json`` keeps the latest JSON of each article. The folder layout
 is described in ``archive.layout``.
+
+Provenance: ``find_quote`` says where a quote came from and re-verifies the stored bytes,
+``article_details`` shows one article, ``verify_archive`` checks every byte and pointer,
+``reindex`` rebuilds the index from the WARC files, ``build_bundle`` writes a WACZ evidence
+package (``verify_wacz`` checks one), ``prepare_replay`` sets up pywb.
 """
 
 from __future__ import annotations
 
 from .articles import article_json_path, article_relpath, write_article_json
-from .export import export_articles
-from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index
+from .bundle import BundleReport, build_bundle, verify_wacz
+from .cdxj import surt
+from .details import ArticleDetails, article_details
+from .export import FORMATS, ExportOptions, export_articles, export_parquet
+from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
 from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, warc_name
+from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
 from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
+from .reindex import ReindexReport, reindex
+from .replay import ReplaySetup, prepare_replay, serve
+from .verify import CaptureCheck, Problem, VerifyReport, check_capture, verify_archive
 from .warc import WarcWriter
 
 __all__ = [
     "CAPTURE_KINDS",
+    "FORMATS",
     "SCHEMA_VERSION",
+    "ArticleDetails",
+    "BundleReport",
+    "CaptureCheck",
+    "ExportOptions",
     "Failure",
     "Index",
+    "Problem",
+    "QuoteMatch",
+    "QuoteQuery",
+    "ReindexReport",
+    "ReplaySetup",
+    "VerifyReport",
+    "VersionRow",
     "WarcRecord",
     "WarcWriter",
+    "any_tampered",
+    "article_details",
     "article_json_path",
     "article_relpath",
+    "build_bundle",
+    "check_capture",
     "closed_warcs",
     "export_articles",
+    "export_parquet",
+    "find_quote",
     "iso_utc",
     "iter_metadata",
     "iter_records",
     "open_warcs",
     "parse_warc_name",
     "payload_digest_of",
+    "prepare_replay",
     "read_record",
+    "reindex",
+    "serve",
+    "surt",
+    "verify_archive",
+    "verify_wacz",
     "warc_name",
     "write_article_json",
 ]

@@ -9,7 +9,8 @@ recorded so far durable. The caller records a capture only after ``WarcWriter`` 
 it, so the index never refers to a WARC record that is not on disk.
 
 Schema history (``PRAGMA user_version``): 1 — captures, articles, versions, sightings,
-failures, versions_fts.
+failures, versions_fts. 2 — version_captures: which version each article capture had (filled
+for first captures on migration; `scrape reindex` fills it completely).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from scraper.model import Article, Capture
 
 from .layout import index_path, utc_now
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
 _REINDEX = "move it aside and run `scrape reindex` to rebuild it from the WARC files"
 
@@ -99,9 +100,41 @@ CREATE VIRTUAL TABLE versions_fts USING fts5 (
 );
 """
 
+_SCHEMA_V2 = """
+CREATE TABLE version_captures (
+    record_id  TEXT PRIMARY KEY,
+    version_id INTEGER NOT NULL
+);
+CREATE INDEX version_captures_version ON version_captures (version_id);
+INSERT OR IGNORE INTO version_captures (record_id, version_id)
+    SELECT capture_record_id, id FROM versions WHERE capture_record_id IS NOT NULL;
+"""
+
 # MIGRATIONS[n] turns a version n-1 index into version n.
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
-_TABLES = ("captures", "articles", "versions", "sightings", "failures", "versions_fts")
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+_TABLES: tuple[str, ...] = ("captures", "articles", "versions", "sightings", "failures")
+_TABLES += ("versions_fts", "version_captures")
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One stored version of an article: its row in ``versions`` and its article JSON."""
+
+    id: int
+    url: str
+    content_hash: str
+    first_seen: str
+    last_seen: str
+    capture_record_id: str | None
+    json: dict[str, Any]
+
+
+_VERSION_COLS = "v.id, v.url, v.content_hash, v.first_seen, v.last_seen"
+_VERSION_COLS += ", v.capture_record_id, v.json"
+
+
+def _version(row: tuple[Any, ...]) -> VersionRow:
+    return VersionRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
 
 
 @dataclass(frozen=True)
@@ -170,7 +203,11 @@ class Index:
     @classmethod
     def open(cls, archive_dir: Path) -> Index:
         """Open (creating or migrating) ``archive_dir/index.sqlite``."""
-        path = index_path(archive_dir)
+        return cls.open_file(index_path(archive_dir))
+
+    @classmethod
+    def open_file(cls, path: Path) -> Index:
+        """Open (creating or migrating) the index file at ``path`` (``reindex`` builds aside)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -179,6 +216,19 @@ class Index:
             return cls(_connect(path), path)
         except sqlite3.Error as exc:
             raise _archive_error(path, exc) from exc
+
+    @classmethod
+    def open_existing(cls, archive_dir: Path) -> Index:
+        """Open the index of an archive that must already exist (for read-only commands)."""
+        archive_dir = Path(archive_dir)
+        if not archive_dir.is_dir():
+            raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
+        path = index_path(archive_dir)
+        if not path.is_file():
+            if any((archive_dir / "warc").glob("*.warc.gz")):
+                raise ArchiveError(str(path), "the index is missing: run `scrape reindex`")
+            raise ArchiveError(str(archive_dir), "the archive is empty: run `scrape section` first")
+        return cls.open_file(path)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -279,12 +329,23 @@ class Index:
                     (article.url, chash, seen_at, seen_at, record_id,
                      json.dumps(article.to_dict(), ensure_ascii=False)),
                 )  # fmt: skip
+                version_id = cur.lastrowid
                 db.execute(
                     "INSERT INTO versions_fts (rowid, title, lede, body, quotes)"
                     " VALUES (?,?,?,?,?)",
-                    (cur.lastrowid, article.title or "", article.lede or "",
+                    (version_id, article.title or "", article.lede or "",
                      "\n\n".join(article.body), "\n".join(q.text for q in article.quotes)),
                 )  # fmt: skip
+            else:
+                (version_id,) = db.execute(
+                    "SELECT id FROM versions WHERE url = ? AND content_hash = ?",
+                    (article.url, chash),
+                ).fetchone()
+            if record_id is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO version_captures (record_id, version_id) VALUES (?,?)",
+                    (record_id, version_id),
+                )
             db.execute(
                 "INSERT INTO articles (url, node_id, section, type, title, published, first_seen,"
                 " last_seen, latest_hash) VALUES (:u, :n, :s, :ty, :ti, :p, :t, :t, :h)"
@@ -408,3 +469,91 @@ class Index:
                 " FROM failures WHERE resolved = 0 ORDER BY first_failed, id"
             ).fetchall()
         return [Failure(*row) for row in rows]
+
+    # ------------------------------------------------------------------ provenance
+
+    def search_versions(self, fts_query: str, limit: int) -> list[VersionRow]:
+        """Versions whose title, lede, body or quotes match the FTS5 query, best first."""
+        with self._guard():
+            rows = self._conn.execute(
+                f"SELECT {_VERSION_COLS} FROM versions_fts f JOIN versions v ON v.id = f.rowid"
+                " WHERE versions_fts MATCH ? ORDER BY bm25(versions_fts), v.id LIMIT ?",
+                (fts_query, limit),
+            ).fetchall()
+        return [_version(r) for r in rows]
+
+    def version_rows(self, url: str) -> list[VersionRow]:
+        """Every version of ``url`` with its row data, oldest first (as ``versions``)."""
+        with self._guard():
+            rows = self._conn.execute(
+                f"SELECT {_VERSION_COLS} FROM versions v WHERE v.url = ? ORDER BY first_seen, id",
+                (url,),
+            ).fetchall()
+        return [_version(r) for r in rows]
+
+    def iter_versions(
+        self, section: str | None = None, type: str | None = None, since: str | None = None
+    ) -> Iterator[VersionRow]:
+        """Every version of every article (filtered as ``latest_articles``), by URL then age."""
+        sql = [f"SELECT {_VERSION_COLS} FROM versions v JOIN articles a ON a.url = v.url WHERE 1"]
+        params: list[str] = []
+        for column, value in (("section", section), ("type", type)):
+            if value is not None:
+                sql.append(f"AND a.{column} = ?")
+                params.append(value)
+        if since is not None:
+            sql.append("AND a.published >= ?")
+            params.append(since)
+        sql.append("ORDER BY a.published IS NULL, a.published DESC, v.url, v.first_seen, v.id")
+        with self._guard():
+            rows = self._conn.execute(" ".join(sql), params).fetchall()
+        for row in rows:
+            yield _version(row)
+
+    def version_captures(self, version_id: int) -> list[Capture]:
+        """The article captures known to have had this version's content, oldest first."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT c.warc_file, c.offset, c.length, c.record_id, c.payload_digest,"
+                " c.fetched_at, c.status FROM version_captures vc"
+                " JOIN captures c ON c.record_id = vc.record_id"
+                " WHERE vc.version_id = ? ORDER BY c.fetched_at, c.id",
+                (version_id,),
+            ).fetchall()
+        return [Capture(*row) for row in rows]
+
+    def all_captures(self) -> list[tuple[Capture, str, str]]:
+        """(capture, url, kind) of every capture, in file and offset order."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT warc_file, offset, length, record_id, payload_digest, fetched_at, status,"
+                " url, kind FROM captures ORDER BY warc_file, offset"
+            ).fetchall()
+        return [(Capture(*row[:7]), row[7], row[8]) for row in rows]
+
+    def all_versions(self) -> list[VersionRow]:
+        """Every version in the index, by URL then age."""
+        with self._guard():
+            rows = self._conn.execute(
+                f"SELECT {_VERSION_COLS} FROM versions v ORDER BY v.url, v.first_seen, v.id"
+            ).fetchall()
+        return [_version(r) for r in rows]
+
+    def carry_over(self, other: Path) -> dict[str, int]:
+        """Copy from the index file ``other`` what the WARC files do not record: sightings,
+        failures and the kind of each capture. Returns how many rows each got."""
+        self.commit()  # ATTACH is refused inside a transaction
+        with self._guard():
+            self._conn.execute("ATTACH DATABASE ? AS old", (str(other),))
+            try:
+                counts = {
+                    t: int(self._conn.execute(f"INSERT INTO {t} SELECT * FROM old.{t}").rowcount)
+                    for t in ("sightings", "failures")
+                }
+                counts["kinds"] = int(self._conn.execute(
+                    "UPDATE captures SET kind = o.kind FROM old.captures o"
+                    " WHERE o.record_id = captures.record_id AND o.kind != captures.kind"
+                ).rowcount)  # fmt: skip
+            finally:
+                self._conn.execute("DETACH DATABASE old")
+        return counts

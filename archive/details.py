@@ -1,0 +1,80 @@
+"""``scrape show``: one article with every version, every capture and where it was listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import UsageError
+from scraper.model import Capture
+
+from .index import Index
+from .verify import CaptureCheck, check_capture
+
+
+@dataclass(frozen=True)
+class CheckedCapture:
+    """A capture, its kind, and the result of re-reading its record."""
+
+    capture: Capture
+    kind: str
+    check: CaptureCheck
+
+
+@dataclass(frozen=True)
+class VersionDetail:
+    """One version (1 = oldest): content hash, when it was seen, its article JSON."""
+
+    number: int
+    content_hash: str
+    first_seen: str
+    last_seen: str
+    json: dict[str, Any]
+    capture_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticleDetails:
+    url: str
+    versions: tuple[VersionDetail, ...]
+    captures: tuple[CheckedCapture, ...]
+    sightings: tuple[tuple[str, int, int, str], ...]
+
+    @property
+    def latest(self) -> dict[str, Any]:
+        return self.versions[-1].json
+
+    @property
+    def intact(self) -> bool:
+        return all(c.check.verified for c in self.captures)
+
+
+def _candidates(url: str) -> list[str]:
+    base = url.strip()
+    alt = base[:-1] if base.endswith("/") else base + "/"
+    swap = base.replace("http://", "https://", 1) if base.startswith("http://") else base
+    return list(dict.fromkeys([base, alt, swap]))
+
+
+def article_details(archive_dir: Path, url: str, verify: bool = True) -> ArticleDetails:
+    """Everything the archive knows about the article at ``url``."""
+    with Index.open_existing(archive_dir) as index:
+        for candidate in _candidates(url):
+            rows = index.version_rows(candidate)
+            if rows:
+                break
+        else:
+            raise UsageError(f"{url}: not in the archive (try `scrape quote` to search)")
+        versions = tuple(
+            VersionDetail(n, r.content_hash, r.first_seen, r.last_seen, r.json,
+                          tuple(c.record_id for c in index.version_captures(r.id)))
+            for n, r in enumerate(rows, start=1)
+        )  # fmt: skip
+        captures = tuple(
+            CheckedCapture(cap, kind, check_capture(archive_dir, cap) if verify else
+                           CaptureCheck("unchecked"))
+            for cap, kind in index.captures(candidate)
+        )  # fmt: skip
+        sightings = tuple(index.sightings(candidate))
+    return ArticleDetails(candidate, versions, captures, sightings)

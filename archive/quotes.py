@@ -1,0 +1,306 @@
+"""``scrape quote``: which article said this, in which version, fetched when, stored where.
+
+Finding a quote is two steps. FTS5 proposes candidate versions (all words, then any word,
+ranked by bm25); then each candidate is re-read word by word and the best-matching span of
+its title, lede and body is scored with ``difflib``. Words are compared case-, accent- and
+punctuation-blind, so curly vs straight quotes, dashes and extra whitespace do not matter; a
+span may run across a paragraph break (a quote split across paragraphs); small edits lower the
+score instead of losing the match.
+
+Every version of a matching article is scored, so a quote can be shown as present in one
+version and gone from a later one. Each capture of a version that contains the quote is
+re-read from its WARC file and its payload digest recomputed (``verify.check_capture``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import ArchiveError, UsageError
+from scraper.model import Capture
+
+from .index import Index, VersionRow
+from .verify import VERIFIED, CaptureCheck, check_capture
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_KIND_ORDER = {"exact": 0, "normalized": 1, "split": 2, "near": 3}
+MIN_QUOTE_CHARS = 3
+_MIN_WORDS = 0.6  # share of the quote's words a span needs before it is scored closely
+_NUDGES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+@dataclass(frozen=True)
+class QuoteQuery:
+    """What to look for and how hard: the one settings object of ``find_quote``."""
+
+    text: str
+    limit: int = 10
+    min_score: float = 0.75
+    candidates: int = 60
+    verify: bool = True
+
+
+@dataclass(frozen=True)
+class QuoteCapture:
+    """One capture of a version containing the quote, with the result of re-verifying it."""
+
+    capture: Capture
+    check: CaptureCheck
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.capture.to_dict(),
+            "verified": self.check.verified,
+            "status": self.check.status,
+            "detail": self.check.detail,
+        }
+
+
+@dataclass(frozen=True)
+class VersionHit:
+    """Whether version ``number`` (1 = oldest) of the article contains the quote."""
+
+    number: int
+    content_hash: str
+    first_seen: str
+    last_seen: str
+    contains: bool
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "content_hash": self.content_hash,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "contains": self.contains,
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """An article containing the quote: where, how closely, in which versions and captures."""
+
+    url: str
+    title: str | None
+    published: str | None
+    speaker: str | None
+    score: float
+    kind: str  # exact | normalized | split | near
+    text: str
+    sentence: str
+    version: VersionHit
+    versions: tuple[VersionHit, ...]
+    captures: tuple[QuoteCapture, ...]
+    gone_in: VersionHit | None
+    version_ids: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def verified(self) -> bool:
+        """Every capture was re-read and still has its recorded digest."""
+        return bool(self.captures) and all(c.check.verified for c in self.captures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "speaker": self.speaker,
+            "score": round(self.score, 3),
+            "match": self.kind,
+            "text": self.text,
+            "sentence": self.sentence,
+            "version": self.version.to_dict(),
+            "versions": [v.to_dict() for v in self.versions],
+            "gone_in": self.gone_in.to_dict() if self.gone_in else None,
+            "captures": [c.to_dict() for c in self.captures],
+            "verified": self.verified,
+        }
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """A word compared blind to case and accents."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    return [fold(m.group()) for m in _WORD.finditer(text)]
+
+
+@dataclass(frozen=True)
+class _Span:
+    score: float
+    kind: str
+    text: str
+    sentence: str
+
+
+class _Doc:
+    """A version's title, lede and body paragraphs as one run of words with positions."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.segments: list[str] = [
+            s for s in (data.get("title"), data.get("lede"), *(data.get("body") or [])) if s
+        ]
+        self.words: list[str] = []
+        self.where: list[tuple[int, int, int]] = []  # (segment, start, end) of each word
+        for n, seg in enumerate(self.segments):
+            for m in _WORD.finditer(seg):
+                self.words.append(fold(m.group()))
+                self.where.append((n, m.start(), m.end()))
+
+    def span(self, i: int, j: int, raw: str) -> _Span:
+        """The text of words ``i..j`` (exclusive), its sentence and its kind of match."""
+        (s0, a, _), (s1, _, b) = self.where[i], self.where[j - 1]
+        if s0 == s1:
+            text = self.segments[s0][a:b]
+            kind = "exact" if raw.strip() in self.segments[s0] else "normalized"
+            return _Span(1.0, kind, text, _sentence(self.segments[s0], a, b))
+        parts = [self.segments[s0][a:], *self.segments[s0 + 1 : s1], self.segments[s1][:b]]
+        head = _sentence(self.segments[s0], a, len(self.segments[s0]))
+        tail = _sentence(self.segments[s1], 0, b)
+        return _Span(1.0, "split", " ¶ ".join(parts), " ¶ ".join([head, tail]))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence(s) of ``text`` around ``start..end``."""
+    left, right = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            left = m.end()
+        elif m.start() >= end - 1:
+            right = m.end()
+            break
+    return text[left:right].strip()
+
+
+def _score(doc: _Doc, qw: list[str], raw: str) -> _Span | None:
+    """The best span of ``doc`` for the query words ``qw``, or None if nothing is close."""
+    n, dw = len(qw), doc.words
+    if not dw:
+        return None
+    joined, target = " " + " ".join(dw) + " ", " " + " ".join(qw) + " "
+    at = joined.find(target)
+    if at >= 0:
+        i = joined.count(" ", 0, at + 1) - 1
+        return doc.span(i, i + n, raw)
+    blocks = [b for b in SequenceMatcher(None, qw, dw, autojunk=False).get_matching_blocks()
+              if b.size]  # fmt: skip
+    if not blocks:
+        return None
+    slack = max(2, n // 4)
+    best: list[Any] = []
+    for anchor in blocks:  # blocks on (nearly) the same diagonal belong to one occurrence
+        group = [b for b in blocks if abs((b.b - b.a) - (anchor.b - anchor.a)) <= slack]
+        if sum(b.size for b in group) > sum(b.size for b in best):
+            best = group
+    if sum(b.size for b in best) < _MIN_WORDS * n:  # too few words in common to be close
+        return None
+    first, last = min(best, key=lambda b: b.b), max(best, key=lambda b: b.b + b.size)
+    start = max(0, first.b - first.a)
+    end = min(len(dw), last.b + last.size + (n - last.a - last.size))
+    query = " ".join(qw)
+    score, i, j = 0.0, start, end
+    for di, dj in _NUDGES:  # the span's edges may be a word off: try each neighbour
+        a, b = start + di, end + dj
+        if 0 <= a < b <= len(dw):
+            matcher = SequenceMatcher(None, query, " ".join(dw[a:b]), autojunk=False)
+            if matcher.real_quick_ratio() > score and matcher.quick_ratio() > score:
+                r = matcher.ratio()
+                if r > score:
+                    score, i, j = r, a, b
+    span = doc.span(i, j, raw)
+    return _Span(score, "split" if span.kind == "split" else "near", span.text, span.sentence)
+
+
+def _speaker(data: dict[str, Any], qw: list[str]) -> str | None:
+    best, who = 0.6, None
+    for q in data.get("quotes") or []:
+        qq = words(str(q.get("text") or ""))
+        if not qq or not q.get("speaker"):
+            continue
+        inside = " ".join(qq) in " ".join(qw) or " ".join(qw) in " ".join(qq)
+        ratio = 1.0 if inside else SequenceMatcher(None, qq, qw, autojunk=False).ratio()
+        if ratio >= best:
+            best, who = ratio, str(q["speaker"])
+    return who
+
+
+def _fts(terms: list[str], op: str) -> str:
+    return f" {op} ".join(f'"{t}"' for t in dict.fromkeys(terms))
+
+
+def _candidates(index: Index, qw: list[str], limit: int) -> list[VersionRow]:
+    found = {v.id: v for v in index.search_versions(_fts(qw, "AND"), limit)}
+    if len(found) < limit:
+        rare = [w for w in qw if len(w) > 3] or qw
+        for v in index.search_versions(_fts(rare, "OR"), limit):
+            found.setdefault(v.id, v)
+    return list(found.values())
+
+
+def _match(index: Index, url: str, query: QuoteQuery) -> QuoteMatch | None:
+    qw = words(query.text)
+    rows = index.version_rows(url)
+    spans = [_score(_Doc(v.json), qw, query.text) for v in rows]
+    hits = [
+        VersionHit(n, v.content_hash, v.first_seen, v.last_seen,
+                   s is not None and s.score >= query.min_score, s.score if s else 0.0)
+        for n, (v, s) in enumerate(zip(rows, spans, strict=True), start=1)
+    ]  # fmt: skip
+    containing = [n for n, h in enumerate(hits) if h.contains]
+    if not containing:
+        return None
+    best = max(containing, key=lambda n: (hits[n].score, n))
+    span, row = spans[best], rows[best]
+    assert span is not None
+    gone = next((h for h in hits[containing[0] :] if not h.contains), None)
+    return QuoteMatch(
+        url=url, title=row.json.get("title"), published=row.json.get("published"),
+        speaker=_speaker(row.json, qw), score=span.score, kind=span.kind, text=span.text,
+        sentence=span.sentence, version=hits[best], versions=tuple(hits), captures=(),
+        gone_in=gone, version_ids=tuple(rows[n].id for n in containing),
+    )  # fmt: skip
+
+
+def _with_captures(index: Index, archive_dir: Path, match: QuoteMatch, verify: bool) -> QuoteMatch:
+    """``match`` with every capture of its containing versions, each re-verified."""
+    captures = []
+    for version_id in match.version_ids:
+        for cap in index.version_captures(version_id):
+            check = check_capture(archive_dir, cap) if verify else CaptureCheck("unchecked")
+            captures.append(QuoteCapture(cap, check))
+    return replace(match, captures=tuple(captures))
+
+
+def find_quote(archive_dir: Path, query: QuoteQuery) -> list[QuoteMatch]:
+    """Articles containing ``query.text`` (exactly or nearly), best match first."""
+    qw = words(query.text)
+    if sum(len(w) for w in qw) < MIN_QUOTE_CHARS:
+        raise UsageError(
+            f"quote {query.text.strip()!r} is too short: give at least "
+            f"{MIN_QUOTE_CHARS} letters or digits"
+        )
+    with Index.open_existing(archive_dir) as index:
+        if index.article_count() == 0:
+            raise ArchiveError(str(archive_dir), "the archive has no articles yet")
+        urls = list(dict.fromkeys(v.url for v in _candidates(index, qw, query.candidates)))
+        matches = [m for url in urls if (m := _match(index, url, query))]
+        matches.sort(key=lambda m: m.published or "", reverse=True)  # newest first on ties
+        matches.sort(key=lambda m: (-m.score, _KIND_ORDER[m.kind]))
+        return [_with_captures(index, archive_dir, m, query.verify) for m in matches[: query.limit]]
+
+
+def any_tampered(matches: list[QuoteMatch]) -> bool:
+    """Whether any capture of any match failed re-verification (tampered or missing)."""
+    return any(c.check.status not in (VERIFIED, "unchecked") for m in matches for c in m.captures)
