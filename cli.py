@@ -60,8 +60,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 ArchiveOpt = Annotated[
     Path,
     typer.Option(
-        "--archive", envvar="SCRAPE_ARCHIVE", help="Archive folder (WARCs, index, JSON).",
-        file_okay=True, dir_okay=True,
+        "--archive",
+        envvar="SCRAPE_ARCHIVE",
+        help="Archive folder (WARCs, index, JSON).",
+        file_okay=True,
+        dir_okay=True,
     ),
 ]
 BaseUrlOpt = Annotated[
@@ -92,7 +95,11 @@ def _since(value: str | None) -> date | None:
 
 
 def _config(
-    archive: Path, base_url: str, pages: int | None, since: str | None, delay: float,
+    archive: Path,
+    base_url: str,
+    pages: int | None,
+    since: str | None,
+    delay: float,
     concurrency: int,
 ) -> CrawlConfig:
     return CrawlConfig(
@@ -190,8 +197,10 @@ def _fail(exc: ScraperError) -> typer.Exit:
 
 @app.command()
 def section(
-    section: Annotated[str, typer.Argument(help="Region slug, region/<slug>, theme/<slug>, "
-                                           "voices, or a listing URL.")],
+    section: Annotated[
+        str,
+        typer.Argument(help="Region slug, region/<slug>, theme/<slug>, voices, or a listing URL."),
+    ],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     base_url: BaseUrlOpt = DEFAULT_BASE_URL,
     pages: PagesOpt = None,
@@ -298,9 +307,14 @@ def export(
 @app.command()
 def sections(base_url: BaseUrlOpt = DEFAULT_BASE_URL) -> None:
     """List the regions, themes and other listings, with their URLs."""
+    base = base_url.rstrip("/")
+    if not out.is_terminal:  # tab-separated for scripts: one listing a line
+        for s in ALL_SECTIONS:
+            sys.stdout.write(f"{s.path}\t{s.name}\t{s.kind}\t{s.url(base)}\n")
+        return
     table = Table("section", "name", "kind", "url")
     for s in ALL_SECTIONS:
-        table.add_row(s.path, s.name, s.kind, s.url(base_url.rstrip("/")))
+        table.add_row(s.path, s.name, s.kind, s.url(base))
     out.print(table)
 
 
@@ -497,4 +511,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

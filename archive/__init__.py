@@ -7,7 +7,8 @@ is described in ``archive.layout``.
 
 Provenance: ``find_quote`` says where a quote came from and re-verifies the stored bytes,
 ``article_details`` shows one article, ``verify_archive`` checks every byte and pointer,
-``reindex`` rebuilds the index from the WARC files, ``build_bundle`` writes a WACZ evidence
+``reindex`` rebuilds the index from the WARC files (every index row comes from a crawl event
+stored as a metadata record, see ``archive.events``), ``build_bundle`` writes a WACZ evidence
 package (``verify_wacz`` checks one), ``prepare_replay`` sets up pywb.
 """
 
@@ -17,6 +18,14 @@ from .articles import article_json_path, article_relpath, write_article_json
 from .bundle import BundleReport, build_bundle, verify_wacz
 from .cdxj import surt
 from .details import ArticleDetails, article_details
+from .events import (
+    apply_event,
+    failure_event,
+    infer_kind,
+    listing_event,
+    log_event,
+    soft404_event,
+)
 from .export import FORMATS, ExportOptions, export_articles, export_parquet
 from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
 from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, warc_name
@@ -47,6 +56,7 @@ __all__ = [
     "WarcRecord",
     "WarcWriter",
     "any_tampered",
+    "apply_event",
     "article_details",
     "article_json_path",
     "article_relpath",
@@ -55,10 +65,14 @@ __all__ = [
     "closed_warcs",
     "export_articles",
     "export_parquet",
+    "failure_event",
     "find_quote",
+    "infer_kind",
     "iso_utc",
     "iter_metadata",
     "iter_records",
+    "listing_event",
+    "log_event",
     "open_warcs",
     "parse_warc_name",
     "payload_digest_of",
@@ -66,6 +80,7 @@ __all__ = [
     "read_record",
     "reindex",
     "serve",
+    "soft404_event",
     "surt",
     "verify_archive",
     "verify_wacz",

@@ -539,21 +539,3 @@ class Index:
             ).fetchall()
         return [_version(r) for r in rows]
 
-    def carry_over(self, other: Path) -> dict[str, int]:
-        """Copy from the index file ``other`` what the WARC files do not record: sightings,
-        failures and the kind of each capture. Returns how many rows each got."""
-        self.commit()  # ATTACH is refused inside a transaction
-        with self._guard():
-            self._conn.execute("ATTACH DATABASE ? AS old", (str(other),))
-            try:
-                counts = {
-                    t: int(self._conn.execute(f"INSERT INTO {t} SELECT * FROM old.{t}").rowcount)
-                    for t in ("sightings", "failures")
-                }
-                counts["kinds"] = int(self._conn.execute(
-                    "UPDATE captures SET kind = o.kind FROM old.captures o"
-                    " WHERE o.record_id = captures.record_id AND o.kind != captures.kind"
-                ).rowcount)  # fmt: skip
-            finally:
-                self._conn.execute("DETACH DATABASE old")
-        return counts

@@ -2,14 +2,11 @@
 
 The WARC files hold everything the queries need: each ``response`` record is a capture (URL,
 time, status, file, offset, length, record id, payload digest) and each JSON ``metadata``
-record holds the article as parsed, with the ``capture`` it came from. Replaying the metadata
-records in file order through ``Index.record_article`` gives the same versions, first/last
-seen times and latest versions as the crawl recorded.
-
-Three things are not in the WARC files: where an article was listed (sightings), fetch
-failures, and the kind of a capture that is not an article. When the old index is still
-readable these are carried over from it; otherwise the kind is inferred from the URL and the
-status (``CAPTURE_KINDS``) and sightings and failures start empty, which the report says.
+record is a crawl event (an article parsed, a listing page read, a failure, a soft 404; see
+``archive.events``). Replaying the events in file order through ``apply_event`` — the same
+function the crawler used — gives the same versions, sightings, failures and capture kinds as
+the crawl recorded. Responses no event describes (robots.txt, redirect hops, retried attempts)
+get their kind from the URL and status, exactly as the crawler assigned it.
 
 The new index is built beside the old one and moved into place with one atomic rename, so a
 failed rebuild leaves the old index untouched.
@@ -24,16 +21,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scraper.errors import ArchiveError
-from scraper.model import Capture, article_from_dict
+from scraper.model import Capture
 
+from .events import apply_event, capture_kind, infer_kind
 from .index import Index
 from .layout import closed_warcs, fsync_dir, index_path, open_warcs
 from .reader import iter_records
-
-_LISTING_ROOTS = frozenset({"region", "theme", "voices", "front", "taxonomy"})
 
 
 @dataclass
@@ -44,23 +39,7 @@ class ReindexReport:
     records: int = 0
     captures: int = 0
     articles: int = 0
-    carried: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-def infer_kind(url: str, status: int) -> str:
-    """The capture kind of a non-article response, from its URL and status alone."""
-    path = urlsplit(url).path
-    parts = [p for p in path.split("/") if p]
-    if 300 <= status < 400:
-        return "redirect"
-    if path == "/robots.txt":
-        return "robots"
-    if parts and parts[-1] in ("feed", "rss.xml"):
-        return "feed"
-    if not parts or parts[0] in _LISTING_ROOTS:
-        return "listing"
-    return "other"
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -75,7 +54,8 @@ def _remove(path: Path) -> None:
 
 def _build(new: Index, paths: list[Path], open_files: set[Path], report: ReindexReport) -> None:
     captures: list[tuple[Capture, str]] = []
-    articles: list[dict[str, Any]] = []
+    kinds: dict[str, str] = {}
+    events: list[dict[str, Any]] = []
     for path in paths:
         report.files += 1
         try:
@@ -89,27 +69,23 @@ def _build(new: Index, paths: list[Path], open_files: set[Path], report: Reindex
                     )  # fmt: skip
                     captures.append((cap, rec.target_uri))
                 elif rec.rec_type == "metadata" and "json" in (rec.content_type or ""):
-                    articles.append(_article_json(rec.body, f"{path.name}@{rec.offset}"))
+                    event = _article_json(rec.body, f"{path.name}@{rec.offset}")
+                    events.append(event)
+                    refers, kind = rec.header("WARC-Refers-To"), capture_kind(event)
+                    if refers and kind:
+                        kinds[refers] = kind
         except ArchiveError as exc:
             if path not in open_files:
                 raise ArchiveError(
                     str(path), f"{exc}; run `scrape verify` — the index was not replaced"
                 ) from exc
             report.notes.append(f"{path.name}: read up to the damage left by a stopped crawl")
-    article_ids = {
-        a["capture"]["record_id"] for a in articles if isinstance(a.get("capture"), dict)
-    }
     for cap, url in captures:
-        kind = "article" if cap.record_id in article_ids else infer_kind(url, cap.status)
-        new.add_capture(cap, url, kind)
+        new.add_capture(cap, url, kinds.get(cap.record_id) or infer_kind(url, cap.status))
         report.captures += 1
-    for data in articles:
-        if data.get("kind", "article") == "listing" or not isinstance(data.get("capture"), dict):
-            continue
-        article = article_from_dict(data)
-        assert article.capture is not None
-        new.record_article(article, article.capture.fetched_at)
-        report.articles += 1
+    for event in events:
+        if apply_event(new, event) is not None:
+            report.articles += 1
     new.commit()
 
 
@@ -142,13 +118,6 @@ def reindex(archive_dir: Path) -> ReindexReport:
     try:
         with Index.open_file(tmp) as new:
             _build(new, [*closed, *still_open], set(still_open), report)
-            if target.is_file():
-                try:
-                    report.carried = new.carry_over(target)
-                except ArchiveError as exc:
-                    report.notes.append(f"old index unreadable, nothing carried over ({exc})")
-            else:
-                report.notes.append("no old index: sightings and failures start empty")
         _fold_wal(tmp)
         if target.is_file():
             with contextlib.suppress(sqlite3.Error):

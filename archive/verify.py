@@ -23,6 +23,7 @@ from pathlib import Path
 from scraper.errors import ArchiveError
 from scraper.model import Capture, article_from_dict
 
+from .events import ARTICLE_KINDS
 from .index import Index
 from .layout import OPEN_SUFFIX, closed_warcs, index_path, open_warcs, warc_dir
 from .scan import ScannedRecord, scan_file, scan_one
@@ -131,6 +132,8 @@ def _metadata_hashes(records: Iterable[ScannedRecord]) -> dict[str, set[str]]:
             continue
         try:
             data = json.loads(rec.block)
+            if data.get("kind", "article") not in ARTICLE_KINDS:
+                continue
             chash = article_from_dict(data).content_hash
         except (ValueError, KeyError, TypeError):
             continue

@@ -189,12 +189,13 @@ class WarcWriter:
 
     def write_metadata(
         self,
-        refers_to: Capture,
+        refers_to: Capture | None,
         target_uri: str,
         payload: bytes,
         content_type: str = "application/json",
     ) -> str:
-        """Write a ``metadata`` record about the response ``refers_to``; return its record id."""
+        """Write a ``metadata`` record about ``target_uri`` (and the response ``refers_to``,
+        when there is one); return its record id."""
         with self._lock:
             self._check_usable()
             _, writer = self._ensure_file()
@@ -204,10 +205,11 @@ class WarcWriter:
                 "WARC-Record-ID": record_id,
                 "WARC-Date": iso_utc(self._now()),
                 "WARC-Target-URI": target_uri,
-                "WARC-Refers-To": refers_to.record_id,
-                "WARC-Concurrent-To": refers_to.record_id,
                 "WARC-Warcinfo-ID": self._warcinfo_id,
             }
+            if refers_to is not None:
+                headers["WARC-Refers-To"] = refers_to.record_id
+                headers["WARC-Concurrent-To"] = refers_to.record_id
             record = writer.create_warc_record(
                 target_uri,
                 "metadata",

@@ -49,6 +49,14 @@ class CrawlConfig:
         if self.pages is not None and self.pages < 1:
             raise UsageError(f"--pages must be at least 1, not {self.pages}")
         if not self.base_url.startswith(("http://", "https://")):
-            raise UsageError(f"--base-url must start with http:// or https://, not {self.base_url!r}")
+            raise UsageError(
+                f"--base-url must start with http:// or https://, not {self.base_url!r}"
+            )
+        ua = self.user_agent
+        if not ua.strip() or not ua.isprintable() or not ua.isascii():
+            raise UsageError(
+                f"--user-agent must be one line of printable ASCII naming the tool and a contact, "
+                f"not {self.user_agent!r}"
+            )
         if self.retries < 1:
             raise UsageError(f"retries must be at least 1, not {self.retries}")

@@ -10,7 +10,6 @@ Progress is reported through ``on_event`` callbacks; the library never prints.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,16 +20,27 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from archive import Index, WarcWriter, write_article_json
+from archive import (
+    Index,
+    WarcWriter,
+    failure_event,
+    infer_kind,
+    iso_utc,
+    listing_event,
+    log_event,
+    soft404_event,
+    write_article_json,
+)
 
 from . import __version__
 from .config import CrawlConfig
 from .errors import ArchiveError, FetchError, ParseError
-from .fetch import Fetched, FetchFailed, Fetcher
+from .fetch import Fetched, Fetcher, FetchFailed
 from .model import Article, Capture, Exchange, Listing, Teaser
 from .parse import parse_page
 from .robots import RobotsRules
 from .sitepolicy import SitePolicy
+from .transport import make_client
 from .urls import canonicalize
 
 
@@ -91,7 +101,7 @@ EventSink = Callable[[Event], None]
 
 
 def _utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return iso_utc(datetime.now(UTC))
 
 
 class Crawler:
@@ -105,10 +115,9 @@ class Crawler:
     ) -> None:
         self.config = config
         self._own_client = client is None
-        self.client = client or httpx.Client(
-            timeout=httpx.Timeout(config.timeout), follow_redirects=False, trust_env=False
-        )
         self.policy = SitePolicy(config.base_url)
+        # No cookies, no env proxies/.netrc, no private addresses: see scraper/transport.py.
+        self.client = client or make_client(config, self.policy)
         self.fetcher = Fetcher(self.client, config, self.policy)
         self.emit: EventSink = on_event or (lambda _e: None)
         self.summary = CrawlSummary()
@@ -197,9 +206,10 @@ class Crawler:
             return True
         self.summary.skipped += 1
         why = self.robots.reason if self.robots.deny_all else "disallowed by robots.txt"
-        self.emit(Event("skipped", url, why))
-        if self.robots.deny_all:
-            self.summary.failures.append((url, why))
+        if self.robots.deny_all:  # robots.txt unreadable: a failure, kept and retried next run
+            self._fail(url, "robots", FetchError(url, why))
+        else:
+            self.emit(Event("skipped", url, why))
         return False
 
     # ------------------------------------------------------------------ crawling
@@ -221,7 +231,7 @@ class Crawler:
             )
             if not fresh:
                 break
-            articles = self._fetch_articles(fresh, listing_url=url, page=page)
+            articles = self._fetch_articles(fresh)
             page += 1
             if self.config.pages is not None and page >= self.config.pages:
                 break
@@ -237,7 +247,7 @@ class Crawler:
         for raw in urls:
             self.policy.check(raw)
             items.append(Teaser(title="", url=raw))
-        self._fetch_articles(self._fresh_items(items), listing_url=None, page=None)
+        self._fetch_articles(self._fresh_items(items))
         return self.summary
 
     def _fresh_items(self, items: Iterable[Teaser]) -> list[Teaser]:
@@ -253,40 +263,42 @@ class Crawler:
     def _fetch_listing(self, url: str, page: int) -> Listing | None:
         try:
             fetched = self.fetcher.fetch(url)
-        except FetchError as exc:
-            self._fail(url, "listing", exc)
+        except FetchError as exc:  # what was received on the way is archived all the same
+            exchanges = exc.exchanges if isinstance(exc, FetchFailed) else ()
+            self._fail(url, "listing", exc, self._store_exchanges(exchanges, "listing"))
             return None
-        self._store_exchanges(fetched.exchanges, "listing")
+        capture = self._store_exchanges(fetched.exchanges, "listing")
         self.summary.listing_pages += 1
         if fetched.status != 200:
-            self._fail(url, "listing", FetchError(url, f"HTTP {fetched.status}", fetched.status))
+            error = FetchError(url, f"HTTP {fetched.status}", fetched.status)
+            self._fail(url, "listing", error, capture)
             return None
         try:
             parsed = parse_page(fetched.body, fetched.final_url)
         except ParseError as exc:
-            self._fail(url, "listing", exc)
+            self._fail(url, "listing", exc, capture)
             return None
         if not isinstance(parsed, Listing):
-            self._fail(url, "listing", ParseError(url, "expected a listing page, got an article"))
+            error = ParseError(url, "expected a listing page, got an article")
+            self._fail(url, "listing", error, capture)
             return None
-        self.index.resolve_failure(url)
+        assert capture is not None
+        items = [canonicalize(it.url) for it in parsed.items]
+        event = listing_event(url, page, items, parsed.next_url, capture.fetched_at)
+        log_event(self.warc, self.index, event, capture)
         self.index.commit()
         return parsed
 
-    def _fetch_articles(
-        self, items: list[Teaser], listing_url: str | None, page: int | None
-    ) -> list[Article]:
+    def _fetch_articles(self, items: list[Teaser]) -> list[Article]:
         allowed = [it for it in items if self._allowed(it.url)]
         results: list[Article] = []
         if not allowed:
             return results
         workers = max(1, min(self.config.concurrency, len(allowed)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
-            for position, (item, outcome) in enumerate(
-                zip(allowed, pool.map(self._fetch_and_parse, allowed), strict=True)
+            for item, outcome in zip(
+                allowed, pool.map(self._fetch_and_parse, allowed), strict=True
             ):
-                if listing_url is not None and page is not None:
-                    self.index.record_sighting(item.url, listing_url, page, position, _utcnow())
                 article = self._store_article(item, outcome)
                 if article is not None:
                     results.append(article)
@@ -317,22 +329,24 @@ class Crawler:
         url = item.url
         if fetched is None:
             exchanges = error.exchanges if isinstance(error, FetchFailed) else ()
-            self._store_exchanges(exchanges, "article")
-            self._fail(url, "article", error or FetchError(url, "failed"))
+            capture = self._store_exchanges(exchanges, "article")
+            self._fail(url, "article", error or FetchError(url, "failed"), capture)
             return None
         if fetched.status != 200:
-            self._store_exchanges(fetched.exchanges, "article")
-            self._fail(url, "article", FetchError(url, f"HTTP {fetched.status}", fetched.status))
+            capture = self._store_exchanges(fetched.exchanges, "article")
+            error = FetchError(url, f"HTTP {fetched.status}", fetched.status)
+            self._fail(url, "article", error, capture)
             return None
         if isinstance(parsed, Listing):
-            self._store_exchanges(fetched.exchanges, "soft404")
+            capture = self._store_exchanges(fetched.exchanges, "soft404")
+            assert capture is not None
+            log_event(self.warc, self.index, soft404_event(url, capture.fetched_at), capture)
             self.summary.soft404 += 1
-            self.index.record_failure(url, "soft404", "a listing page answered instead", 200)
             self.emit(Event("soft404", url, "a listing page answered instead of an article"))
             return None
         capture = self._store_exchanges(fetched.exchanges, "article")
         if parsed is None or capture is None:
-            self._fail(url, "article", error or ParseError(url, "could not parse"))
+            self._fail(url, "article", error or ParseError(url, "could not parse"), capture)
             return None
         article = parsed
         if article.type is None and item.type:
@@ -341,11 +355,9 @@ class Crawler:
             warnings = tuple(w for w in article.warnings if "type" not in w.lower())
             article = replace(article, type=item.type, evidence=evidence, warnings=warnings)
         article = replace(article, fetched_url=url, capture=capture)
-        payload = json.dumps(article.to_dict(), ensure_ascii=False, indent=None).encode("utf-8")
-        self.warc.write_metadata(capture, article.url, payload)
-        status = self.index.record_article(article, capture.fetched_at)
-        write_article_json(self.config.archive_dir, article.to_dict())
-        self.index.resolve_failure(url)
+        doc = article.to_dict()
+        status = log_event(self.warc, self.index, doc, capture)
+        write_article_json(self.config.archive_dir, doc)
         if status == "new":
             self.summary.articles_new += 1
         elif status == "updated":
@@ -354,6 +366,26 @@ class Crawler:
             self.summary.articles_unchanged += 1
         self.emit(Event("article", article.url, article.title or "", status=status))
         return article
+
+    # ------------------------------------------------------------------ earlier failures
+
+    def retry_failures(self) -> CrawlSummary:
+        """Fetch again each article that failed in an earlier run and was not fetched in this one.
+
+        A failure is then retried on the next run even when its listing page is no longer
+        walked (``--pages``, ``--since``, articles moving down the listing). Called after the
+        walk: articles fetched before it would count as seen and could end the walk early.
+        """
+        urls = [
+            f.url
+            for f in self.index.open_failures()
+            if f.kind == "article" and self.policy.allows(f.url)
+        ]
+        items = self._fresh_items(Teaser(title="", url=u) for u in urls)
+        if items:
+            self.emit(Event("info", self.config.base_url, f"retrying {len(items)} failed earlier"))
+            self._fetch_articles(items)
+        return self.summary
 
     # ------------------------------------------------------------------ helpers
 
@@ -364,15 +396,19 @@ class Crawler:
         for i, ex in enumerate(exchanges):
             capture = self.warc.write_exchange(ex)
             last = i == len(exchanges) - 1
-            self.index.add_capture(capture, ex.url, kind if last else "redirect")
+            self.index.add_capture(capture, ex.url, kind if last else infer_kind(ex.url, ex.status))
         return capture
 
-    def _fail(self, url: str, kind: str, error: BaseException) -> None:
+    def _fail(
+        self, url: str, kind: str, error: BaseException, capture: Capture | None = None
+    ) -> None:
+        """Record a failure in the WARC and the index, count it and report it."""
         message = str(error)
         if message.startswith(url + ": "):
             message = message[len(url) + 2 :]
         status = getattr(error, "status", None)
-        self.index.record_failure(url, kind, message, status)
+        at = capture.fetched_at if capture else _utcnow()
+        log_event(self.warc, self.index, failure_event(url, kind, message, status, at), capture)
         self.summary.failures.append((url, message))
         self.emit(Event("failed", url, message))
 
@@ -401,6 +437,7 @@ def run_section(
     with crawler.session():
         crawler.load_robots()
         crawler.crawl_section(listing_url)
+        crawler.retry_failures()
     return crawler.summary
 
 
@@ -413,4 +450,3 @@ def run_articles(
         crawler.load_robots()
         crawler.crawl_urls(urls)
     return crawler.summary
-

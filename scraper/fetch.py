@@ -13,11 +13,12 @@ size cap so that a gzip bomb cannot blow up memory.
 from __future__ import annotations
 
 import random
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -26,9 +27,10 @@ from urllib.parse import urljoin
 import httpx
 
 from .config import CrawlConfig
-from .errors import FetchError
+from .errors import FetchError, OffSiteError
 from .model import Exchange
 from .sitepolicy import SitePolicy
+from .transport import peer_address
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -56,10 +58,18 @@ class FetchFailed(FetchError):
     """All tries failed; ``exchanges`` holds what was received on the way (still archived)."""
 
     def __init__(
-        self, url: str, message: str, status: int | None = None, exchanges: tuple[Exchange, ...] = ()
+        self,
+        url: str,
+        message: str,
+        status: int | None = None,
+        exchanges: tuple[Exchange, ...] = (),
     ) -> None:
         super().__init__(url, message, status)
         self.exchanges = exchanges
+
+
+class RedirectRefused(FetchFailed, OffSiteError):
+    """A redirect leads off the site; ``exchanges`` holds the hops up to it (still archived)."""
 
 
 @dataclass
@@ -126,9 +136,18 @@ class Fetcher:
             ex, body = self._get_with_retries(current, exchanges)
             if ex.status in REDIRECT_STATUSES and ex.header("location"):
                 target = urljoin(current, ex.header("location") or "")
-                self.policy.check(target, via=current)
+                if not self.policy.allows(target):
+                    raise RedirectRefused(
+                        url,
+                        f"redirects to {target}, which is not on {self.policy.base_url}; "
+                        "refusing to follow it off the site",
+                        ex.status,
+                        tuple(exchanges),
+                    )
                 if target in seen:
-                    raise FetchFailed(url, f"redirect loop at {target}", ex.status, tuple(exchanges))
+                    raise FetchFailed(
+                        url, f"redirect loop at {target}", ex.status, tuple(exchanges)
+                    )
                 seen.add(target)
                 current = target
                 continue
@@ -138,22 +157,36 @@ class Fetcher:
         )
 
     def _get_with_retries(self, url: str, exchanges: list[Exchange]) -> tuple[Exchange, bytes]:
+        """One URL, no redirects: retry 429/5xx, connection errors and cut-off bodies."""
         last_error = ""
         for attempt in range(1, self.config.retries + 1):
+            more = attempt < self.config.retries
             try:
-                ex, body = self._get_once(url)
+                ex, body, overflow = self._get_once(url)
             except httpx.HTTPError as exc:
                 last_error = _describe(exc)
-                if attempt < self.config.retries:
+                if more:
                     self.gate.defer(self._backoff(attempt))
                 continue
             exchanges.append(ex)
-            if ex.status in RETRY_STATUSES and attempt < self.config.retries:
-                wait = self._retry_after(ex) or self._backoff(attempt)
-                self.gate.defer(wait)
+            if ex.status in RETRY_STATUSES and more:
+                self.gate.defer(self._retry_after(ex) or self._backoff(attempt))
                 last_error = f"HTTP {ex.status}"
                 continue
-            return ex, body
+            if ex.truncated == "disconnect":
+                last_error = f"HTTP {ex.status} cut off after {len(ex.body):,} bytes"
+                if more:
+                    self.gate.defer(self._backoff(attempt))
+                    continue
+            elif ex.truncated == "length":
+                last_error = f"response larger than {self.config.max_response_bytes:,} bytes"
+            elif ex.truncated == "time":
+                last_error = f"response took longer than {self.config.max_response_seconds:g} s"
+            elif overflow:
+                last_error = f"decodes to more than {self.config.max_response_bytes:,} bytes"
+            else:
+                return ex, body
+            raise FetchFailed(url, last_error, None, tuple(exchanges))
         raise FetchFailed(url, last_error or "failed", None, tuple(exchanges))
 
     def _backoff(self, attempt: int) -> float:
@@ -178,34 +211,21 @@ class Fetcher:
             seconds = (when - datetime.now(UTC)).total_seconds()
         return max(0.0, min(seconds, self.config.retry_after_cap))
 
-    def _get_once(self, url: str) -> tuple[Exchange, bytes]:
+    def _get_once(self, url: str) -> tuple[Exchange, bytes, bool]:
+        """One GET: the exchange as received, its decoded body, and whether decoding overflowed.
+
+        The total time from sending the request to the last body byte is capped: each read may
+        wait at most the cap, and once the headers are in a watchdog shuts the socket down at
+        the deadline, so a server that drips bytes is cut off on time (``truncated="time"``).
+        """
         cfg = self.config
         headers = {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
+        timeout = httpx.Timeout(cfg.timeout, read=min(cfg.timeout, cfg.max_response_seconds))
         with self.gate.slot():
             started = datetime.now(UTC)
-            t0 = time.monotonic()
-            with self.client.stream("GET", url, headers=headers) as resp:
-                chunks: list[bytes] = []
-                size = 0
-                truncated: str | None = None
-                try:
-                    for chunk in resp.iter_raw():
-                        room = cfg.max_response_bytes - size
-                        if len(chunk) > room:
-                            chunks.append(chunk[:room])
-                            size += room
-                            truncated = "length"
-                            break
-                        chunks.append(chunk)
-                        size += len(chunk)
-                        if time.monotonic() - t0 > cfg.max_response_seconds:
-                            truncated = "time"
-                            break
-                except httpx.TimeoutException:
-                    truncated = "time"
-                except (httpx.RemoteProtocolError, httpx.ReadError):
-                    truncated = "disconnect"
-                raw = b"".join(chunks)
+            deadline = time.monotonic() + cfg.max_response_seconds
+            with self.client.stream("GET", url, headers=headers, timeout=timeout) as resp:
+                raw, truncated = _read_capped(resp, cfg.max_response_bytes, deadline)
                 ex = Exchange(
                     method="GET",
                     url=url,
@@ -217,51 +237,84 @@ class Fetcher:
                     body=raw,
                     started_at=started,
                     truncated=truncated,
-                    ip_address=_peer_ip(resp),
+                    ip_address=peer_address(resp),
                 )
         with self._count_lock:
             self.requests += 1
             self.bytes_received += len(raw)
-        return ex, decode_content(raw, ex.header("content-encoding"), cfg.max_response_bytes)
+        body, overflow = _decode(raw, ex.header("content-encoding"), cfg.max_response_bytes)
+        return ex, body, overflow
+
+
+def _read_capped(resp: httpx.Response, limit: int, deadline: float) -> tuple[bytes, str | None]:
+    """The raw body, at most ``limit`` bytes, read by ``deadline``; and why it is cut, if it is."""
+    chunks: list[bytes] = []
+    size = 0
+    truncated: str | None = None
+    fired = threading.Event()
+    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _abort, (resp, fired))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        for chunk in resp.iter_raw():
+            room = limit - size
+            if len(chunk) >= room:
+                chunks.append(chunk[:room])
+                size += room
+                truncated = "length" if len(chunk) > room else None
+                if truncated:
+                    break
+                continue
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                truncated = "time"
+                break
+    except httpx.TimeoutException:
+        truncated = "time"
+    except httpx.TransportError:
+        truncated = "time" if fired.is_set() else "disconnect"
+    finally:
+        watchdog.cancel()
+    return b"".join(chunks), truncated
+
+
+def _abort(resp: httpx.Response, fired: threading.Event) -> None:
+    """Watchdog: the deadline has passed; shut the connection so the blocked read returns."""
+    fired.set()
+    stream = resp.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket):
+        with suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # not SSLSocket's: leave TLS state
 
 
 def decode_content(raw: bytes, encoding: str | None, limit: int) -> bytes:
     """Undo gzip/deflate content-encoding, never producing more than ``limit`` bytes."""
+    return _decode(raw, encoding, limit)[0]
+
+
+def _decode(raw: bytes, encoding: str | None, limit: int) -> tuple[bytes, bool]:
+    """``decode_content`` and whether there was more to decode than ``limit`` (a bomb)."""
     enc = (encoding or "").strip().lower()
     if enc in ("gzip", "x-gzip"):
         wbits = 16 + zlib.MAX_WBITS
     elif enc == "deflate":
         wbits = zlib.MAX_WBITS
     else:
-        return raw[:limit]
-    try:
-        dec = zlib.decompressobj(wbits)
-        out = dec.decompress(raw, limit)
-    except zlib.error:
-        if enc == "deflate":
-            try:
-                return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, limit)
-            except zlib.error:
-                return b""
-        return b""
-    return out
+        return raw[:limit], len(raw) > limit
+    for bits in (wbits, -zlib.MAX_WBITS) if enc == "deflate" else (wbits,):
+        dec = zlib.decompressobj(bits)
+        try:
+            out = dec.decompress(raw, limit)
+        except zlib.error:
+            continue
+        return out, bool(dec.unconsumed_tail)
+    return b"", False
 
 
 def _decode_headers(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
     return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
-
-
-def _peer_ip(resp: httpx.Response) -> str | None:
-    stream = resp.extensions.get("network_stream")
-    if stream is None:
-        return None
-    try:
-        addr = stream.get_extra_info("server_addr")
-    except Exception:  # noqa: BLE001 - transports differ; the IP is optional metadata
-        return None
-    if isinstance(addr, tuple) and addr:
-        return str(addr[0])
-    return None
 
 
 def _describe(exc: httpx.HTTPError) -> str:

@@ -27,7 +27,9 @@ class RobotsRules:
             why = f"HTTP {status}" if status else "unreachable"
             return cls(None, user_agent, deny_all=True, reason=f"robots.txt {why}: disallow all")
         if status >= 400:
-            return cls(None, user_agent, allow_all=True, reason=f"robots.txt HTTP {status}: no rules")
+            return cls(
+                None, user_agent, allow_all=True, reason=f"robots.txt HTTP {status}: no rules"
+            )
         if status >= 300:
             return cls(None, user_agent, allow_all=True, reason="robots.txt redirected: no rules")
         text = body.decode("utf-8", errors="replace")

@@ -43,8 +43,8 @@ class SitePolicy:
 
     def allows(self, url: str) -> bool:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return False
+        if parts.scheme not in ("http", "https") or parts.username or parts.password:
+            return False  # credentials in a URL would end up in requests and the WARC
         host = (parts.hostname or "").lower()
         if host not in self.hosts:
             return False
@@ -57,6 +57,4 @@ class SitePolicy:
         if self.allows(url):
             return
         where = f" (redirected from {via})" if via else ""
-        raise OffSiteError(
-            url, f"not on {self.base_url}{where}; refusing to fetch another host"
-        )
+        raise OffSiteError(url, f"not on {self.base_url}{where}; refusing to fetch another host")

@@ -8,13 +8,19 @@ are fixed, so every run writes the same bytes.
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive import Index, WarcWriter, write_article_json
+from archive import (
+    Index,
+    WarcWriter,
+    failure_event,
+    listing_event,
+    log_event,
+    write_article_json,
+)
 from scraper.model import Article, Capture, Exchange, Quote
 
 BASE = "https://www.commonspace.eu"
@@ -97,8 +103,10 @@ def build_archive(archive: Path) -> dict[str, Capture]:
         index.add_capture(robots, f"{BASE}/robots.txt", "robots")
         listing = writer.write_exchange(exchange(f"{BASE}/region/south-caucasus", b"<p/>", T0))
         index.add_capture(listing, f"{BASE}/region/south-caucasus", "listing")
-        index.record_sighting(PEACE, f"{BASE}/region/south-caucasus", 0, 0, "2024-05-01")
-        index.record_failure(f"{BASE}/news/gone", "article", "HTTP 404", 404, at="2024-05-01")
+        seen = listing_event(f"{BASE}/region/south-caucasus", 0, [PEACE], None, "2024-05-01")
+        log_event(writer, index, seen, listing)
+        gone = failure_event(f"{BASE}/news/gone", "article", "HTTP 404", 404, "2024-05-01")
+        log_event(writer, index, gone, None)
         for n, (label, art) in enumerate(zip(labels, articles(), strict=True)):
             at = T0 + timedelta(hours=n + 1)
             if label == "border":
@@ -107,9 +115,7 @@ def build_archive(archive: Path) -> dict[str, Capture]:
             cap = writer.write_exchange(exchange(art.url, html(art), at))
             index.add_capture(cap, art.url, "article")
             art = replace(art, capture=cap)
-            payload = json.dumps(art.to_dict(), ensure_ascii=False).encode()
-            writer.write_metadata(cap, art.url, payload)
-            index.record_article(art, cap.fetched_at)
+            log_event(writer, index, art.to_dict(), cap)
             write_article_json(archive, art.to_dict())
             caps[label] = cap
     return caps

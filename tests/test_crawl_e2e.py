@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Index, iter_records
@@ -32,10 +32,16 @@ class Crawl:
     requests: list[tuple[str, str, int]]
 
 
-def run_cli(*args: str) -> tuple[int, str]:
+def invoke(*args: str) -> Result:
     result = CliRunner().invoke(app, list(args))
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
+    return result
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """Exit code and the interleaved stdout + stderr of one `scrape` command."""
+    result = invoke(*args)
     return result.exit_code, result.output
 
 
@@ -48,7 +54,9 @@ def crawl(site: SampleSite, base: str, archive: Path, *extra: str) -> Crawl:
 
 
 @pytest.fixture(scope="module")
-def first(sample_site: SampleSite, site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+def first(
+    sample_site: SampleSite, site_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Crawl:
     return crawl(sample_site, site_url, tmp_path_factory.mktemp("e2e") / "archive")
 
 
@@ -138,9 +146,7 @@ def test_warc_records_are_linked(first: Crawl) -> None:
     """warcinfo first; each response has its request; each metadata record refers to one."""
     for f in warc_files(first.archive):
         with f.open("rb") as fh:
-            records = [
-                (r.rec_type, dict(r.rec_headers.headers)) for r in ArchiveIterator(fh)
-            ]
+            records = [(r.rec_type, dict(r.rec_headers.headers)) for r in ArchiveIterator(fh)]
         assert records[0][0] == "warcinfo"
         assert records[0][1]["WARC-Filename"] == f.name
         ids = {h["WARC-Record-ID"]: t for t, h in records}
@@ -225,8 +231,14 @@ def test_pages_limit(sample_site: SampleSite, site_url: str, tmp_path: Path) -> 
 def test_soft_404_is_not_an_article(site_url: str, tmp_path: Path) -> None:
     """A stale article URL answering with a listing is recorded as a soft 404, not archived."""
     code, output = run_cli(
-        "article", site_url + "/news/no-such-article-here", "--base-url", site_url,
-        "--archive", str(tmp_path / "a"), "--delay", "0",
+        "article",
+        site_url + "/news/no-such-article-here",
+        "--base-url",
+        site_url,
+        "--archive",
+        str(tmp_path / "a"),
+        "--delay",
+        "0",
     )
     assert code == 1, output
     assert "soft 404" in output.lower()
@@ -243,8 +255,8 @@ def test_export_jsonl_and_csv(first: Crawl, tmp_path: Path) -> None:
     assert code == 0, output
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(rows) == len(latest(first.archive))
-    code, output = run_cli("export", "--archive", str(first.archive), "--format", "csv")
-    table = list(csv.DictReader(io.StringIO(output.split("exported")[0])))
+    result = invoke("export", "--archive", str(first.archive), "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["url"] for r in table} == {r["url"] for r in rows}
 
 
