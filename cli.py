@@ -33,7 +33,7 @@ from archive import (
     verify_wacz,
 )
 from scraper import __version__
-from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig
+from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
 from scraper.crawl import CrawlSummary, Event, run_articles, run_section
 from scraper.errors import (
     EXIT_ARCHIVE,
@@ -83,6 +83,14 @@ DelayOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int, typer.Option("--concurrency", help="Requests in flight at once.", min=1)
 ]
+UserAgentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--user-agent",
+        envvar="SCRAPE_USER_AGENT",
+        help="User-Agent to send: name the tool and a contact URL or e-mail.",
+    ),
+]
 
 
 def _since(value: str | None) -> date | None:
@@ -101,6 +109,7 @@ def _config(
     since: str | None,
     delay: float,
     concurrency: int,
+    user_agent: str | None = None,
 ) -> CrawlConfig:
     return CrawlConfig(
         archive_dir=archive,
@@ -109,6 +118,7 @@ def _config(
         since=_since(since),
         delay=delay,
         concurrency=concurrency,
+        user_agent=default_user_agent() if user_agent is None else user_agent,
     )
 
 
@@ -207,10 +217,11 @@ def section(
     since: SinceOpt = None,
     delay: DelayOpt = 1.0,
     concurrency: ConcurrencyOpt = 1,
+    user_agent: UserAgentOpt = None,
 ) -> None:
     """Crawl a section's listing pages and archive every article on them."""
     try:
-        config = _config(archive, base_url, pages, since, delay, concurrency)
+        config = _config(archive, base_url, pages, since, delay, concurrency, user_agent)
         listing_url = resolve_section(section, config.base_url)
         with Reporter(err) as reporter:
             summary = run_section(config, listing_url, on_event=reporter)
@@ -226,10 +237,11 @@ def article(
     base_url: BaseUrlOpt = DEFAULT_BASE_URL,
     delay: DelayOpt = 1.0,
     concurrency: ConcurrencyOpt = 1,
+    user_agent: UserAgentOpt = None,
 ) -> None:
     """Fetch and archive the given articles (always fetched again)."""
     try:
-        config = _config(archive, base_url, None, None, delay, concurrency)
+        config = _config(archive, base_url, None, None, delay, concurrency, user_agent)
         with Reporter(err) as reporter:
             summary = run_articles(config, urls, on_event=reporter)
     except ScraperError as exc:
@@ -443,8 +455,6 @@ def reindex_cmd(archive: ArchiveOpt = DEFAULT_ARCHIVE) -> None:
         raise _fail(exc) from None
     out.print(f"read {report.files} WARC files ({report.records} records): "
               f"{report.captures} captures, {report.articles} article records")  # fmt: skip
-    for table, count in report.carried.items():
-        out.print(f"kept {count} {table} from the old index")
     for note in report.notes:
         out.print(f"[yellow]note[/yellow] {for_terminal(note)}")
 

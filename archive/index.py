@@ -27,7 +27,7 @@ from typing import Any
 from scraper.errors import ArchiveError
 from scraper.model import Article, Capture
 
-from .layout import index_path, utc_now
+from .layout import DISK_ADVICE, index_path, utc_now
 
 SCHEMA_VERSION = 2
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
@@ -157,6 +157,8 @@ def _archive_error(path: Path, exc: sqlite3.Error) -> ArchiveError:
         return ArchiveError(str(path), "index is locked by another scrape process; try later")
     if "unable to open" in text or "readonly" in text:
         return ArchiveError(str(path), f"cannot open the index for writing ({text})")
+    if "full" in text or "disk I/O" in text:  # SQLITE_FULL; EFBIG/ENOSPC surface as IOERR
+        return ArchiveError(str(path), f"cannot write the index ({text}): {DISK_ADVICE}")
     return ArchiveError(str(path), f"index is unusable ({text}): {_REINDEX}")
 
 

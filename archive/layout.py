@@ -26,6 +26,7 @@ WARC_DIR = "warc"
 INDEX_NAME = "index.sqlite"
 ARTICLES_DIR = "articles"
 OPEN_SUFFIX = ".open"
+DISK_ADVICE = "is the disk full? free some space and run again (what is archived is kept)"
 WARC_SUFFIX = ".warc.gz"
 
 _NAME_RE = re.compile(

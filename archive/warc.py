@@ -18,6 +18,7 @@ Faithfulness rules (why the header block can be trusted to describe the stored b
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import uuid
@@ -36,10 +37,11 @@ from warcio.warcwriter import WARCWriter
 from scraper.errors import ArchiveError
 from scraper.model import Capture, Exchange, Headers
 
-from .layout import OPEN_SUFFIX, fsync_dir, host_label, iso_utc, next_serial, warc_name
+from .layout import DISK_ADVICE, OPEN_SUFFIX, fsync_dir, host_label, iso_utc, next_serial, warc_name
 
 WARC_VERSION = "WARC/1.1"
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 SECRET_REQUEST_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 
 
@@ -367,7 +369,10 @@ class WarcWriter:
             self._sync()
         except OSError as exc:
             self._undo(start)
-            raise ArchiveError(str(self._open_path), f"cannot write WARC record: {exc}") from exc
+            advice = f": {DISK_ADVICE}" if exc.errno in _DISK_FULL else ""
+            raise ArchiveError(
+                str(self._open_path), f"cannot write WARC record: {exc}{advice}"
+            ) from exc
         return spans
 
     def _info_payload(self) -> bytes:

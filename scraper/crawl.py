@@ -270,8 +270,8 @@ class Crawler:
         capture = self._store_exchanges(fetched.exchanges, "listing")
         self.summary.listing_pages += 1
         if fetched.status != 200:
-            error = FetchError(url, f"HTTP {fetched.status}", fetched.status)
-            self._fail(url, "listing", error, capture)
+            status_error = FetchError(url, f"HTTP {fetched.status}", fetched.status)
+            self._fail(url, "listing", status_error, capture)
             return None
         try:
             parsed = parse_page(fetched.body, fetched.final_url)
@@ -279,8 +279,8 @@ class Crawler:
             self._fail(url, "listing", exc, capture)
             return None
         if not isinstance(parsed, Listing):
-            error = ParseError(url, "expected a listing page, got an article")
-            self._fail(url, "listing", error, capture)
+            kind_error = ParseError(url, "expected a listing page, got an article")
+            self._fail(url, "listing", kind_error, capture)
             return None
         assert capture is not None
         items = [canonicalize(it.url) for it in parsed.items]
@@ -364,7 +364,7 @@ class Crawler:
             self.summary.articles_updated += 1
         else:
             self.summary.articles_unchanged += 1
-        self.emit(Event("article", article.url, article.title or "", status=status))
+        self.emit(Event("article", article.url, article.title or "", status=status or ""))
         return article
 
     # ------------------------------------------------------------------ earlier failures
@@ -445,6 +445,10 @@ def run_articles(
     config: CrawlConfig, urls: Iterable[str], on_event: EventSink | None = None
 ) -> CrawlSummary:
     """Fetch and archive the given article URLs; the entry point of ``scrape article``."""
+    urls = list(urls)
+    policy = SitePolicy(config.base_url)
+    for url in urls:  # before the archive is touched or anything fetched
+        policy.require(url)
     crawler = Crawler(config, on_event=on_event)
     with crawler.session():
         crawler.load_robots()

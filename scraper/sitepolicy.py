@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from .errors import OffSiteError
+from .errors import OffSiteError, UsageError
 
 
 def _twin(host: str) -> str:
@@ -58,3 +58,11 @@ class SitePolicy:
             return
         where = f" (redirected from {via})" if via else ""
         raise OffSiteError(url, f"not on {self.base_url}{where}; refusing to fetch another host")
+
+    def require(self, url: str) -> None:
+        """Raise ``UsageError`` unless ``url``, given by the user, is on the site."""
+        if not self.allows(url):
+            raise UsageError(
+                f"{url} is not on {self.base_url}: give URLs of that site, "
+                "or --base-url for the site they are on"
+            )

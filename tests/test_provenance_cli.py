@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import cli
 from archive import Index
 from tests.provenance_archive import PEACE, QUOTE, build_archive
 
-cli = pytest.importorskip(
-    "cli", reason="cli.py needs the parser (scraper.parse) to import", exc_type=ImportError
-)
 COMMANDS = ("quote", "show", "verify", "reindex", "replay", "bundle", "export")
 
 

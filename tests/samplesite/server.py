@@ -73,6 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         site = self.server.site
+        fault = site.fault_for(self.path)
+        if fault is not None and fault(self):
+            return
         try:
             resp = site.handle(self.command, self.path, self.headers)
         except Exception as exc:  # a bug in the sample site: say so instead of hanging up

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import render, routes
 from .content import assign_terms, draft_article, plan_dates
@@ -36,6 +36,9 @@ from .truth import (
     normalise_ws,
     slugify,
 )
+
+if TYPE_CHECKING:
+    from .faults import Fault
 
 _FORCED_SECTIONS = (
     "news",
@@ -105,6 +108,7 @@ class SampleSite:
         self.config = config or SiteConfig()
         self.request_log: list[tuple[str, str, int]] = []
         self.served_bodies: dict[str, list[bytes]] = {}
+        self.faults: dict[str, Fault] = {}  # path -> fault (see faults.py); empty = healthy
         self.base_url = "http://127.0.0.1"
         self._lock = threading.RLock()
         self._counter = 0
@@ -514,6 +518,20 @@ class SampleSite:
     def handle(self, method: str, target: str, headers: routes.Headers) -> Response:
         """Answer one request (``target`` is the request-target, e.g. ``/news/x?page=2``)."""
         return routes.handle(self, method, target, headers)
+
+    def inject(self, path: str, fault: Fault) -> None:
+        """Make requests for ``path`` (query ignored) misbehave as ``fault`` says."""
+        with self._lock:
+            self.faults[path] = fault
+
+    def clear_faults(self) -> None:
+        """Answer every request normally again."""
+        with self._lock:
+            self.faults.clear()
+
+    def fault_for(self, target: str) -> Fault | None:
+        """The fault injected for this request-target's path, if any."""
+        return self.faults.get(target.split("?", 1)[0]) if self.faults else None
 
     def record(self, method: str, target: str, status: int, body: bytes | None) -> None:
         """Log one served request (the server calls this just before sending the body)."""
