@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -26,20 +26,25 @@ from archive import (
     export_articles,
     export_parquet,
     find_quote,
+    iso_utc,
     prepare_replay,
     reindex,
     serve,
     verify_archive,
     verify_wacz,
 )
+from archive.history import article_history, changes_since, diff_versions
 from scraper import __version__
 from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
 from scraper.crawl import CrawlSummary, Event, run_articles, run_section
+from scraper.daily import DailyConfig, DailySummary, read_toml, run_daily
 from scraper.errors import (
     EXIT_ARCHIVE,
+    EXIT_DRIFT,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
+    LayoutDrift,
     ScraperError,
     UsageError,
 )
@@ -502,6 +507,141 @@ def bundle(
     out.print(table)
     out.print(f"wrote {for_terminal(report.path)}: {report.records} records, "
               f"{report.captures} captures of {for_terminal(report.url)}")  # fmt: skip
+
+
+# ---------------------------------------------------------------- daily, history, changes
+
+
+def _daily_code(s: DailySummary) -> int:
+    if s.crawl.interrupted:
+        return EXIT_INTERRUPTED
+    if s.drift:
+        return EXIT_DRIFT
+    return EXIT_PARTIAL if s.crawl.failures else EXIT_OK
+
+
+@app.command()
+def daily(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    base_url: BaseUrlOpt = DEFAULT_BASE_URL,
+    delay: DelayOpt = 1.0,
+    concurrency: ConcurrencyOpt = 1,
+    user_agent: UserAgentOpt = None,
+    section: Annotated[
+        list[str] | None, typer.Option("--section", help="Only this section (repeatable).")
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="TOML file: sections, feeds, re-check schedule.")
+    ] = None,
+    as_json: JsonOpt = False,
+    log_file: Annotated[
+        Path | None, typer.Option("--log-file", help="Append every event to this file.")
+    ] = None,
+) -> None:
+    """Archive what is new since the last run and re-check recent articles (for cron)."""
+    try:
+        log = log_file.open("a", encoding="utf-8") if log_file else None
+    except OSError as exc:
+        raise _fail(UsageError(f"--log-file {log_file}: cannot open ({exc.strerror})")) from None
+
+    def note(text: str) -> None:
+        if log is not None:
+            log.write(f"{iso_utc(datetime.now(UTC))} {for_terminal(text)}\n")
+            log.flush()
+
+    def on_event(e: Event) -> None:
+        note(Reporter._line(e))
+        if reporter.live:
+            reporter(e)
+
+    try:
+        opts = read_toml(config_file) if config_file else {}
+        if section:
+            opts["sections"] = tuple(section)
+        crawl = _config(archive, base_url, None, None, delay, concurrency, user_agent)
+        with Reporter(err) as reporter:
+            summary = run_daily(DailyConfig(crawl=crawl, **opts), on_event=on_event)
+        note(summary.line())
+    except ScraperError as exc:
+        note(f"error: {exc}")
+        raise _fail(exc) from None
+    finally:
+        if log is not None:
+            log.close()
+    if as_json:
+        sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.print(for_terminal(summary.line()))
+    if summary.drift:
+        err.print(f"[bold red]{for_terminal(LayoutDrift(summary.drift))}[/bold red]")
+    raise typer.Exit(_daily_code(summary))
+
+
+def _print_diff(old: dict[str, object], new: dict[str, object]) -> None:
+    changes = diff_versions(old, new)
+    for change in changes:
+        out.print(f"[bold]{change.kind}[/bold] {for_terminal(change.detail)}")
+        for w in change.words:
+            if w.old:
+                out.print(f"  [red]- {for_terminal(w.old)}[/red]")
+            if w.new:
+                out.print(f"  [green]+ {for_terminal(w.new)}[/green]")
+    if not changes:
+        out.print("no change in title, lede, body, quotes or source line")
+
+
+@app.command()
+def history(
+    url: Annotated[str, typer.Argument(help="The article URL.")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    old: Annotated[int | None, typer.Option("--from", help="Older version (number).")] = None,
+    new: Annotated[int | None, typer.Option("--to", help="Newer version (number).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An article's versions with their captures, and a word diff between two of them."""
+    try:
+        h = article_history(archive, url)
+        b = h.version(new or len(h.versions))
+        a = h.version(old or max(1, b.number - 1))
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    changes = diff_versions(a.json, b.json)
+    if as_json:
+        doc = dict(h.to_dict(), diff={"from": a.number, "to": b.number,
+                                      "changes": [c.to_dict() for c in changes]})  # fmt: skip
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        raise typer.Exit(EXIT_OK)
+    table = _evidence_table("version", "content hash", "first seen", "last seen", "captures")
+    for v in h.versions:
+        caps = ", ".join(f"{c.fetched_at} {c.warc_file}@{c.offset}" for c in v.captures)
+        table.add_row(str(v.number), v.content_hash, v.first_seen, v.last_seen, caps)
+    out.print(table)
+    out.print(f"{len(h.revisits)} revisit(s): re-checked and found unchanged")
+    if a.number != b.number:
+        out.print(f"[bold]version {a.number} → {b.number}[/bold]")
+        _print_diff(a.json, b.json)
+
+
+@app.command()
+def changes(
+    since: Annotated[str, typer.Option("--since", help="Edits first seen on or after YYYY-MM-DD.")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every article edited since a date, with what kind of change."""
+    try:
+        edits = changes_since(archive, str(_since(since)))
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps([e.to_dict() for e in edits], ensure_ascii=False) + "\n")
+        raise typer.Exit(EXIT_OK)
+    table = Table("changed", "versions", "what", "article")
+    for e in edits:
+        kinds = ", ".join(dict.fromkeys(c.kind for c in e.changes)) or "?"
+        table.add_row(e.changed_at, str(e.versions), kinds, for_terminal(f"{e.title}\n{e.url}"))
+    out.print(table)
+    err.print(f"{len(edits)} edited article(s) since {for_terminal(since)}")
 
 
 @app.callback(invoke_without_command=True)

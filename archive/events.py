@@ -9,6 +9,8 @@ rebuilt index answers every query exactly as the original did, sightings and fai
     {"kind": "listing", "url", "page", "items": [url, ...], "next_url", "seen_at"}
     {"kind": "failure", "url", "failure_kind", "error", "status", "at"}
     {"kind": "soft404", "url", "at"}
+    {"kind": "walk", "url", "pages", "at"}                   a listing walked to its end
+    {"kind": "revisit", "url", "refers_to", "capture"}     a revisit record (304 / same bytes)
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ def failure_event(url: str, failure_kind: str, error: str, status: int | None, a
 
 def soft404_event(url: str, at: str) -> Event:
     return {"kind": "soft404", "url": url, "at": at}
+
+
+def walk_event(url: str, pages: int, at: str) -> Event:
+    return {"kind": "walk", "url": url, "pages": pages, "at": at}
+
+
+def revisit_event(url: str, refers_to: str, capture: Capture) -> Event:
+    return {"kind": "revisit", "url": url, "refers_to": refers_to, "capture": capture.to_dict()}
 
 
 def infer_kind(url: str, status: int) -> str:
@@ -101,6 +111,10 @@ def apply_event(index: Index, event: Event) -> str | None:
         )  # fmt: skip
     elif kind == "soft404":
         index.record_failure(url, "soft404", SOFT404_ERROR, 200, at=event["at"])
+    elif kind == "walk":
+        index.record_walk(url, int(event["pages"]), str(event["at"]))
+    elif kind == "revisit":
+        index.record_revisit(Capture(**event["capture"]), url, str(event["refers_to"]))
     return None
 
 

@@ -10,7 +10,9 @@ it, so the index never refers to a WARC record that is not on disk.
 
 Schema history (``PRAGMA user_version``): 1 — captures, articles, versions, sightings,
 failures, versions_fts. 2 — version_captures: which version each article capture had (filled
-for first captures on migration; `scrape reindex` fills it completely).
+for first captures on migration; `scrape reindex` fills it completely). 3 — walks (listings
+whose backfill reached the end) and revisits (captures stored as ``revisit`` records), both from
+``scrape daily`` events.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from scraper.errors import ArchiveError
 from scraper.model import Article, Capture
 
 from .layout import DISK_ADVICE, index_path, utc_now
+from .runs import RunTables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
 _REINDEX = "move it aside and run `scrape reindex` to rebuild it from the WARC files"
 
@@ -110,10 +113,29 @@ INSERT OR IGNORE INTO version_captures (record_id, version_id)
     SELECT capture_record_id, id FROM versions WHERE capture_record_id IS NOT NULL;
 """
 
+_SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS walks (
+    listing_url  TEXT PRIMARY KEY,
+    pages        INTEGER NOT NULL,
+    completed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS revisits (
+    record_id  TEXT PRIMARY KEY,
+    url        TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status     INTEGER NOT NULL,
+    warc_file  TEXT NOT NULL,
+    offset     INTEGER NOT NULL,
+    length     INTEGER NOT NULL,
+    refers_to  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revisits_url ON revisits (url, fetched_at);
+"""
+
 # MIGRATIONS[n] turns a version n-1 index into version n.
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 _TABLES: tuple[str, ...] = ("captures", "articles", "versions", "sightings", "failures")
-_TABLES += ("versions_fts", "version_captures")
+_TABLES += ("versions_fts", "version_captures", "walks", "revisits")
 
 
 @dataclass(frozen=True)
@@ -195,7 +217,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
     return int(before)
 
 
-class Index:
+class Index(RunTables):
     """The archive's index. Open with ``Index.open(archive_dir)``; use as a context manager."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -540,4 +562,3 @@ class Index:
                 f"SELECT {_VERSION_COLS} FROM versions v ORDER BY v.url, v.first_seen, v.id"
             ).fetchall()
         return [_version(r) for r in rows]
-

@@ -133,7 +133,9 @@ def _parse(name: str, offset: int, length: int, data: bytes) -> ScannedRecord:
             problems.append("HTTP headers are incomplete")
         payload_sha1 = sha1_b32(payload)
         claimed = headers.get("warc-payload-digest")
-        if claimed and not digest_matches(claimed, payload):
+        if rec_type == "revisit":  # no payload stored: the digest is the original record's
+            payload_sha1 = claimed
+        elif claimed and not digest_matches(claimed, payload):
             problems.append("WARC-Payload-Digest does not match the stored payload")
     if not rec_type or not record_id:
         problems.append("WARC-Type or WARC-Record-ID missing")

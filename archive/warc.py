@@ -189,6 +189,38 @@ class WarcWriter:
                 status=ex.status,
             )
 
+    def write_revisit(self, ex: Exchange, original: Capture, original_uri: str) -> Capture:
+        """Write ``ex`` (a 304, or a 200 whose payload ``original`` already holds) as a request
+        + ``revisit`` pair (profile identical-payload-digest): the response's HTTP headers as
+        received, no payload, ``WARC-Refers-To*`` naming the original response record. The
+        returned capture is the revisit's; its ``payload_digest`` is the original's."""
+        with self._lock:
+            self._check_usable()
+            if self._fh is not None and self._fh.tell() >= self.max_bytes:
+                self._close_file()
+            _, writer = self._ensure_file()
+            date = iso_utc(ex.started_at)
+            protocol, _ = _http_protocol(ex.http_version)
+            http = _WireHeaders(
+                f"{ex.status} {ex.reason}", response_headers_for_warc(ex.response_headers),
+                protocol,
+            )  # fmt: skip
+            rev_id = self._new_record_id()
+            revisit = writer.create_revisit_record(
+                ex.url, original.payload_digest, original_uri, original.fetched_at,
+                http_headers=http,
+                warc_headers_dict={
+                    "WARC-Record-ID": rev_id, "WARC-Date": date,
+                    "WARC-Warcinfo-ID": self._warcinfo_id, "WARC-Refers-To": original.record_id,
+                },
+            )  # fmt: skip
+            request = self._request_record(writer, ex, date, rev_id)
+            _, (offset, length) = self._append(request, revisit)
+            return Capture(
+                warc_file=self._final_name, offset=offset, length=length, record_id=rev_id,
+                payload_digest=original.payload_digest, fetched_at=date, status=ex.status,
+            )  # fmt: skip
+
     def write_metadata(
         self,
         refers_to: Capture | None,

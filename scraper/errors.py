@@ -5,8 +5,10 @@
     ├── FetchError               a page could not be fetched (carries url, status)
     │   └── OffSiteError         a URL or redirect leads off the site being scraped
     ├── ParseError               bytes that are not a parseable HTML page (carries url)
-    └── ArchiveError             the archive folder, a WARC file or the index is unusable
-                                 (carries path)
+    ├── ArchiveError             the archive folder, a WARC file or the index is unusable
+    │   │                        (carries path)
+    │   └── ArchiveLocked        another run holds the archive's lock (`scrape daily`)
+    └── LayoutDrift              fields suddenly missing from most new articles (carries fields)
 
 Every message names the URL or path involved and, where there is one, what to do next.
 """
@@ -18,6 +20,8 @@ EXIT_OK = 0
 EXIT_PARTIAL = 1  # the run finished, but some pages failed (listed in the summary)
 EXIT_USAGE = 2  # bad command line or option value
 EXIT_ARCHIVE = 3  # the archive folder, a WARC file or the index is unusable
+EXIT_LOCKED = 4  # another run holds the archive's lock; this one did nothing
+EXIT_DRIFT = 5  # archived, but fields went missing for most new articles: the site changed
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C / SIGINT after closing files cleanly
 
 
@@ -63,3 +67,26 @@ class ArchiveError(ScraperError):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
+
+
+class ArchiveLocked(ArchiveError):
+    """Another process holds the archive's lock (``ARCHIVE/.lock``); nothing was done."""
+
+    exit_code = EXIT_LOCKED
+
+
+class LayoutDrift(ScraperError):
+    """Fields the archive usually has went missing for most of this run's new articles."""
+
+    exit_code = EXIT_DRIFT
+
+    def __init__(self, fields: dict[str, tuple[float, float]]) -> None:
+        said = ", ".join(
+            f"{name} ({now:.0%} of new articles, usually {before:.0%})"
+            for name, (before, now) in fields.items()
+        )
+        super().__init__(
+            f"layout drift: {said}; the site's markup has probably changed — check the parser "
+            "against a fresh page before trusting new JSON"
+        )
+        self.fields = fields

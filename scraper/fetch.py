@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -126,14 +126,18 @@ class Fetcher:
         self.bytes_received = 0
         self._count_lock = threading.Lock()
 
-    def fetch(self, url: str) -> Fetched:
-        """GET ``url``, following same-site redirects; raise ``FetchFailed`` when all tries fail."""
+    def fetch(self, url: str, conditional: Mapping[str, str] | None = None) -> Fetched:
+        """GET ``url``, following same-site redirects; raise ``FetchFailed`` when all tries fail.
+
+        ``conditional`` (``If-None-Match`` / ``If-Modified-Since``) is sent with the first hop
+        only; a ``304`` then comes back as the final exchange, with an empty body."""
         self.policy.check(url)
         exchanges: list[Exchange] = []
         current = url
         seen = {url}
         for _hop in range(self.config.max_redirects + 1):
-            ex, body = self._get_with_retries(current, exchanges)
+            extra = conditional if current == url else None
+            ex, body = self._get_with_retries(current, exchanges, extra)
             if ex.status in REDIRECT_STATUSES and ex.header("location"):
                 target = urljoin(current, ex.header("location") or "")
                 if not self.policy.allows(target):
@@ -156,13 +160,15 @@ class Fetcher:
             url, f"more than {self.config.max_redirects} redirects", None, tuple(exchanges)
         )
 
-    def _get_with_retries(self, url: str, exchanges: list[Exchange]) -> tuple[Exchange, bytes]:
+    def _get_with_retries(
+        self, url: str, exchanges: list[Exchange], extra: Mapping[str, str] | None = None
+    ) -> tuple[Exchange, bytes]:
         """One URL, no redirects: retry 429/5xx, connection errors and cut-off bodies."""
         last_error = ""
         for attempt in range(1, self.config.retries + 1):
             more = attempt < self.config.retries
             try:
-                ex, body, overflow = self._get_once(url)
+                ex, body, overflow = self._get_once(url, extra)
             except httpx.HTTPError as exc:
                 last_error = _describe(exc)
                 if more:
@@ -211,7 +217,9 @@ class Fetcher:
             seconds = (when - datetime.now(UTC)).total_seconds()
         return max(0.0, min(seconds, self.config.retry_after_cap))
 
-    def _get_once(self, url: str) -> tuple[Exchange, bytes, bool]:
+    def _get_once(
+        self, url: str, extra: Mapping[str, str] | None = None
+    ) -> tuple[Exchange, bytes, bool]:
         """One GET: the exchange as received, its decoded body, and whether decoding overflowed.
 
         The total time from sending the request to the last body byte is capped: each read may
@@ -220,6 +228,7 @@ class Fetcher:
         """
         cfg = self.config
         headers = {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
+        headers.update(extra or {})
         timeout = httpx.Timeout(cfg.timeout, read=min(cfg.timeout, cfg.max_response_seconds))
         with self.gate.slot():
             started = datetime.now(UTC)

@@ -20,3 +20,13 @@ def site_url(sample_site: SampleSite) -> Iterator[str]:
     """The sample site's base URL, served by a real threaded HTTP server for the session."""
     with sample_site.serve() as base_url:
         yield base_url
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update``: rewrite golden expectations (tests/fixtures/pages/*.expected.json)."""
+    parser.addoption(
+        "--update",
+        action="store_true",
+        default=False,
+        help="rewrite the parser's golden files from the current output; review the diff",
+    )

@@ -174,6 +174,7 @@ class SampleSite:
         path = f"/{section}/{slug}" if section else f"/{slug}"
         if section is None and slug.split("-")[0] in RESERVED_TOP:
             path = f"/news/{slug}"
+            section = "news"  # the section is the URL prefix, whatever the CMS era
         base, n = path, 0
         while path in self._taken:
             path = f"{base}-{n}"

@@ -1,0 +1,468 @@
+"""``scrape daily``: the unattended run from cron. Incremental, resumable, safe to kill.
+
+One run, in order:
+
+1. take the archive lock (``ArchiveLock``; a second run gets ``ArchiveLocked`` at once);
+2. repair what a killed run left (``archive.repair``): a torn ``.open`` WARC is cut back to
+   its last whole record and closed, then the index is rebuilt from the WARCs (``reindex``),
+   so it holds exactly what is durably on disk — nothing lost, nothing twice;
+3. robots.txt, then the RSS feeds and every listing from page 0. A listing whose walk has once
+   reached the end (a ``walk`` event) stops at the first page showing an article the archive
+   already has; one that has not (first run, or a run killed mid-backfill) is walked to its end,
+   fetching only what the archive lacks — that is how a backfill resumes;
+4. re-check recent articles on a schedule keyed to their publication date, with conditional
+   requests; a 304 or the same bytes again becomes a ``revisit`` record;
+5. compare the fields of this run's new articles with the archive's (``detect_drift``).
+
+SIGTERM and SIGINT set a flag: the record being written is finished, nothing new is started,
+files are closed and the summary says ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from archive import (
+    Index,
+    closed_warcs,
+    iso_utc,
+    iter_records,
+    listing_event,
+    log_event,
+    payload_digest_of,
+    read_record,
+    reindex,
+    write_article_json,
+)
+from archive.events import ARTICLE_KINDS, revisit_event, walk_event
+from archive.lock import ArchiveLock
+from archive.repair import Repair, repair_open_warcs
+from archive.verify import warc_path
+
+from .config import CrawlConfig
+from .crawl import Crawler, CrawlSummary, Event, EventSink, _with_page
+from .errors import ArchiveError, FetchError, ParseError, UsageError
+from .fetch import Fetched, FetchFailed
+from .model import Article, Capture, Listing, Teaser
+from .parse import parse_feed, parse_page
+from .sections import ALL_SECTIONS, resolve_section
+from .urls import canonicalize
+
+DRIFT_FIELDS = ("title", "published", "body", "lede", "source", "authors", "section", "type")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When to fetch an archived article again, by its age since publication."""
+
+    every_run_days: int = 3  # every run while younger than this
+    until_days: int = 30  # then every ``interval_days`` up to this age; never after
+    interval_days: int = 7
+
+    def due(self, published: datetime, last_checked: datetime, now: datetime) -> bool:
+        age = now - published
+        if age > timedelta(days=self.until_days):
+            return False
+        if age <= timedelta(days=self.every_run_days):
+            return True
+        return now - last_checked >= timedelta(days=self.interval_days)
+
+
+@dataclass(frozen=True)
+class DailyConfig:
+    """A daily run: the crawl settings plus what to cover and when to re-check."""
+
+    crawl: CrawlConfig
+    sections: tuple[str, ...] = ()  # SECTION specs (see ``resolve_section``); () = all
+    feeds: bool = True
+    schedule: Schedule = Schedule()
+    drift_min_articles: int = 3  # fewer new articles than this: no drift verdict
+    drift_history: int = 500  # the latest N archived articles are the baseline
+    now: datetime | None = None  # the schedule's "now" (tests); None = the clock
+
+    def listing_urls(self) -> list[str]:
+        specs = self.sections or tuple(s.path for s in ALL_SECTIONS)
+        return list(dict.fromkeys(resolve_section(s, self.crawl.base_url) for s in specs))
+
+    def feed_urls(self) -> list[str]:
+        if not self.feeds:
+            return []
+        wanted = set(self.listing_urls())
+        base = self.crawl.base_url
+        return [
+            base.rstrip("/") + "/" + s.feed_path
+            for s in ALL_SECTIONS
+            if s.feed_path and s.url(base) in wanted
+        ]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The options of a ``scrape daily --config`` file, checked; UsageError naming the key."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the config file ({exc})") from None
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "sections" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out["sections"] = tuple(value)
+        elif key == "feeds" and isinstance(value, bool):
+            out["feeds"] = value
+        elif key == "recheck" and isinstance(value, dict):
+            try:
+                out["schedule"] = Schedule(**{k: int(v) for k, v in value.items()})
+            except (TypeError, ValueError):
+                raise UsageError(
+                    f"{path}: [recheck] takes every_run_days, until_days, interval_days"
+                ) from None
+        else:
+            raise UsageError(
+                f"{path}: unknown or malformed key {key!r} (sections = [...], feeds = true, "
+                "[recheck] every_run_days/until_days/interval_days)"
+            )
+    return out
+
+
+@dataclass
+class DailySummary:
+    """What a daily run did. ``drift`` maps a field to (usual rate, this run's rate)."""
+
+    crawl: CrawlSummary
+    revisits: int = 0
+    rechecked: int = 0
+    repairs: list[Repair] = field(default_factory=list)
+    reindexed: bool = False
+    backfill_pending: list[str] = field(default_factory=list)
+    drift: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def line(self) -> str:
+        c = self.crawl
+        warcs = ",".join(c.warc_files) or "-"
+        return (
+            f"new={c.articles_new} updated={c.articles_updated} unchanged={c.articles_unchanged} "
+            f"failed={c.failed} requests={c.requests} bytes={c.bytes} warc={warcs}"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        d = self.crawl.to_dict()
+        d.update(
+            revisits=self.revisits,
+            rechecked=self.rechecked,
+            repairs=[str(r) for r in self.repairs],
+            reindexed=self.reindexed,
+            backfill_pending=list(self.backfill_pending),
+            drift={k: {"usual": a, "now": b} for k, (a, b) in self.drift.items()},
+        )
+        return d
+
+
+def _present(doc: Mapping[str, Any], name: str) -> bool:
+    return bool(doc.get(name))
+
+
+def field_rates(docs: Iterable[Mapping[str, Any]]) -> tuple[int, dict[str, float]]:
+    """How many article JSONs, and the share of them that has each of ``DRIFT_FIELDS``."""
+    docs = list(docs)
+    n = len(docs)
+    return n, {f: (sum(_present(d, f) for d in docs) / n if n else 0.0) for f in DRIFT_FIELDS}
+
+
+def detect_drift(
+    usual: Mapping[str, float], new: Iterable[Mapping[str, Any]], min_articles: int = 3
+) -> dict[str, tuple[float, float]]:
+    """Fields most archived articles have but most of ``new`` lack: (usual rate, new rate)."""
+    n, rates = field_rates(new)
+    if n < min_articles:
+        return {}
+    return {
+        f: (usual[f], rates[f])
+        for f in DRIFT_FIELDS
+        if usual.get(f, 0.0) >= 0.7 and rates[f] < 0.5 and usual[f] - rates[f] >= 0.4
+    }
+
+
+class _Stopped(Exception):
+    """A worker saw the stop flag: the item was not fetched."""
+
+
+def _when(text: str) -> datetime | None:
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+class DailyCrawler(Crawler):
+    """A ``Crawler`` that knows the archive: incremental walks, feeds, re-checks, revisits."""
+
+    def __init__(self, daily: DailyConfig, on_event: EventSink | None = None) -> None:
+        super().__init__(daily.crawl, on_event=on_event)
+        self.daily = daily
+        self.stop = threading.Event()
+        self.new_articles: list[dict[str, Any]] = []
+        self.revisits = 0
+        self.rechecked = 0
+        self.pending: list[str] = []
+        self._conditional: dict[str, tuple[Capture, dict[str, str]]] = {}
+
+    # ------------------------------------------------------------------ listings and feeds
+
+    def walk(self, listing_url: str) -> None:
+        """Walk one listing: to the first page with an archived article, or (backfill) to
+        its end, fetching only the articles the archive lacks."""
+        complete = self.index.walk_complete(listing_url)
+        url, page, walked = listing_url, 0, set[str]()
+        while not self.stop.is_set():
+            if not self._allowed(url):
+                break
+            listing = self._fetch_listing(url, page)
+            if listing is None:
+                break
+            keys = [canonicalize(it.url) for it in listing.items]
+            unseen_in_walk = [k for k in keys if k not in walked]
+            walked.update(keys)
+            known = self.index.known_urls(keys)
+            fresh = self._fresh_items(
+                it for it, k in zip(listing.items, keys, strict=True) if k not in known
+            )
+            self.emit(Event("listing", url, f"page {page}: {len(keys)} items, {len(fresh)} new"))
+            if fresh:
+                self._fetch_articles(fresh)
+            page += 1
+            if complete and (
+                not fresh
+                or any(
+                    k in known for it, k in zip(listing.items, keys, strict=True) if not it.featured
+                )
+            ):
+                return
+            if not complete and not unseen_in_walk and not self.stop.is_set():
+                event = walk_event(listing_url, page, iso_utc(datetime.now(UTC)))
+                log_event(self.warc, self.index, event, None)
+                self.index.commit()
+                return
+            if self.config.pages is not None and page >= self.config.pages:
+                break
+            url = listing.next_url or _with_page(url, page)
+        if not complete:
+            self.pending.append(listing_url)
+
+    def read_feed(self, url: str) -> None:
+        """One RSS feed: archive it and fetch the articles it lists that the archive lacks."""
+        if self.stop.is_set() or not self._allowed(url):
+            return
+        try:
+            fetched = self.fetcher.fetch(url)
+        except FetchError as exc:
+            exchanges = exc.exchanges if isinstance(exc, FetchFailed) else ()
+            self._fail(url, "feed", exc, self._store_exchanges(exchanges, "feed"))
+            return
+        capture = self._store_exchanges(fetched.exchanges, "feed")
+        try:
+            if fetched.status != 200:
+                raise FetchError(url, f"HTTP {fetched.status}", fetched.status)
+            feed = parse_feed(fetched.body, fetched.final_url)
+        except (FetchError, ParseError) as exc:
+            self._fail(url, "feed", exc, capture)
+            return
+        assert capture is not None
+        keys = [canonicalize(it.url) for it in feed.items]
+        log_event(self.warc, self.index, listing_event(url, 0, keys, None, capture.fetched_at),
+                  capture)  # fmt: skip
+        self.index.commit()
+        known = self.index.known_urls(keys)
+        fresh = self._fresh_items(
+            it for it, k in zip(feed.items, keys, strict=True) if k not in known
+        )
+        self.emit(Event("listing", url, f"feed: {len(keys)} items, {len(fresh)} new"))
+        self._fetch_articles(fresh)
+
+    # ------------------------------------------------------------------ re-checks
+
+    def recheck(self) -> None:
+        """Fetch again the recent articles the schedule says are due, conditionally."""
+        now = self.daily.now or datetime.now(UTC)
+        schedule = self.daily.schedule
+        horizon = (now - timedelta(days=schedule.until_days)).date().isoformat()
+        items = []
+        for url, published, last_seen in self.index.recent_articles(horizon):
+            pub, seen = _when(published), _when(last_seen)
+            if url in self._seen or pub is None or seen is None:
+                continue
+            if schedule.due(pub, seen, now):
+                items.append(Teaser(title="", url=url))
+                self._prepare_conditional(url)
+        items = self._fresh_items(items)
+        self.rechecked = len(items)
+        if items:
+            self.emit(Event("info", self.config.base_url, f"re-checking {len(items)} articles"))
+            self._fetch_articles(items)
+
+    def _prepare_conditional(self, url: str) -> None:
+        capture = self.index.last_capture(url)
+        path = warc_path(self.config.archive_dir, capture.warc_file) if capture else None
+        if capture is None or path is None:
+            return
+        try:
+            record = read_record(path, capture.offset)
+        except ArchiveError:
+            return
+        headers = {}
+        if etag := record.http_header("ETag"):
+            headers["If-None-Match"] = etag
+        if modified := record.http_header("Last-Modified"):
+            headers["If-Modified-Since"] = modified
+        self._conditional[canonicalize(url)] = (capture, headers)
+
+    # ------------------------------------------------------------------ articles
+
+    def _fetch_and_parse(
+        self, item: Teaser
+    ) -> tuple[Fetched | None, Article | Listing | None, Exception | None]:
+        if self.stop.is_set():
+            return None, None, _Stopped(item.url)
+        cond = self._conditional.get(item.url)
+        if cond is None:
+            return super()._fetch_and_parse(item)
+        try:
+            fetched = self.fetcher.fetch(item.url, cond[1])
+        except FetchError as exc:
+            return None, None, exc
+        if self._is_revisit(fetched, cond[0]) or fetched.status != 200:
+            return fetched, None, None
+        try:  # changed since: an article like any other
+            return fetched, parse_page(fetched.body, fetched.final_url), None
+        except ParseError as exc:
+            return fetched, None, exc
+
+    @staticmethod
+    def _is_revisit(fetched: Fetched, original: Capture) -> bool:
+        if len(fetched.exchanges) != 1:
+            return False
+        ex = fetched.final
+        if ex.status == 304:
+            return True
+        return ex.status == 200 and payload_digest_of(ex.body) == original.payload_digest
+
+    def _store_article(
+        self,
+        item: Teaser,
+        outcome: tuple[Fetched | None, Article | Listing | None, Exception | None],
+    ) -> Article | None:
+        fetched, _parsed, error = outcome
+        if isinstance(error, _Stopped):
+            return None
+        cond = self._conditional.get(item.url)
+        if cond is not None and fetched is not None and self._is_revisit(fetched, cond[0]):
+            original = cond[0]
+            capture = self.warc.write_revisit(fetched.final, original, item.url)
+            event = revisit_event(item.url, original.record_id, capture)
+            log_event(self.warc, self.index, event, capture)
+            self.revisits += 1
+            self.summary.articles_unchanged += 1
+            self.emit(Event("article", item.url, "revisit", status="unchanged"))
+            return None
+        before = self.summary.articles_new
+        article = super()._store_article(item, outcome)
+        if article is not None and self.summary.articles_new > before:
+            self.new_articles.append(article.to_dict())
+        return article
+
+
+def _baseline(index: Index, limit: int) -> tuple[int, dict[str, float]]:
+    return field_rates(islice(index.latest_articles(), limit))
+
+
+def recover(archive_dir: Path) -> tuple[list[Repair], bool]:
+    """Repair leftover ``.open`` files; rebuild the index from the WARCs if any was found.
+
+    The rebuilt index holds every record the killed run wrote durably; the article JSON files
+    of the articles in the repaired files are written again from it. Hold the lock."""
+    repairs = repair_open_warcs(archive_dir)
+    if not repairs or not closed_warcs(archive_dir):
+        return repairs, False
+    reindex(archive_dir)
+    urls = {
+        str(doc["url"])
+        for r in repairs
+        if r.action == "repaired"
+        for rec in iter_records(Path(r.result))
+        if rec.rec_type == "metadata"
+        for doc in [_json(rec.body)]
+        if doc.get("kind", "article") in ARTICLE_KINDS and doc.get("url")
+    }
+    with Index.open(archive_dir) as index:
+        for url in sorted(urls):
+            versions = index.versions(url)
+            if versions:
+                write_article_json(archive_dir, versions[-1])
+    return repairs, True
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM/SIGINT set ``stop`` instead of raising mid-record (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    for s in previous:
+        signal.signal(s, lambda _n, _f: stop.set())
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def run_daily(daily: DailyConfig, on_event: EventSink | None = None) -> DailySummary:
+    """One daily run over ``daily.crawl.archive_dir``; the entry point of ``scrape daily``."""
+    archive_dir = daily.crawl.archive_dir
+    listings, feeds = daily.listing_urls(), daily.feed_urls()  # bad sections fail early
+    if archive_dir.exists() and not archive_dir.is_dir():
+        raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
+    with ArchiveLock(archive_dir):
+        repairs, reindexed = recover(archive_dir)
+        for r in repairs:
+            (on_event or (lambda _e: None))(Event("info", r.path, str(r)))
+        crawler = DailyCrawler(daily, on_event=on_event)
+        with _stop_on_signals(crawler.stop), crawler.session():
+            usual_n, usual = _baseline(crawler.index, daily.drift_history)
+            crawler.load_robots()
+            for url in feeds:
+                crawler.read_feed(url)
+            for url in listings:
+                if crawler.stop.is_set():
+                    break
+                crawler.walk(url)
+            if not crawler.stop.is_set():
+                crawler.retry_failures()
+                crawler.recheck()
+        summary = replace(crawler.summary)
+        summary.interrupted = summary.interrupted or crawler.stop.is_set()
+    drift: dict[str, tuple[float, float]] = {}
+    if usual_n >= 10:
+        drift = detect_drift(usual, crawler.new_articles, daily.drift_min_articles)
+    return DailySummary(
+        crawl=summary, revisits=crawler.revisits, rechecked=crawler.rechecked, repairs=repairs,
+        reindexed=reindexed, backfill_pending=crawler.pending, drift=drift,
+    )  # fmt: skip
