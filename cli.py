@@ -11,15 +11,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from archive import (
     FORMATS,
     ExportOptions,
-    QuoteMatch,
     QuoteQuery,
-    VerifyReport,
     any_tampered,
     article_details,
     build_bundle,
@@ -34,7 +31,7 @@ from archive import (
     verify_wacz,
 )
 from archive.history import article_history, changes_since, diff_versions
-from scraper import __version__
+from scraper import __version__, views
 from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
 from scraper.crawl import CrawlSummary, Event, run_articles, run_section
 from scraper.daily import DailyConfig, DailySummary, read_toml, run_daily
@@ -127,79 +124,9 @@ def _config(
     )
 
 
-class Reporter:
-    """Shows crawl events: a rich progress bar on a terminal, one plain line each otherwise."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.live = console.is_terminal
-        self.progress: Progress | None = None
-        self.task = None
-        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "soft404": 0}
-
-    def __enter__(self) -> Reporter:
-        if self.live:
-            self.progress = Progress(
-                SpinnerColumn(),
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed} articles"),
-                TextColumn("{task.fields[counts]}"),
-                TimeElapsedColumn(),
-                console=self.console,
-                transient=True,
-            )
-            self.progress.__enter__()
-            self.task = self.progress.add_task("crawling", total=None, counts="")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.__exit__(None, None, None)
-
-    def __call__(self, event: Event) -> None:
-        if event.kind == "article":
-            self.counts[event.status] = self.counts.get(event.status, 0) + 1
-        elif event.kind in ("failed", "soft404"):
-            self.counts[event.kind] += 1
-        if self.progress is not None and self.task is not None:
-            done = sum(self.counts[k] for k in ("new", "updated", "unchanged"))
-            counts = " ".join(f"{k}={v}" for k, v in self.counts.items() if v)
-            desc = "listing" if event.kind == "listing" else "crawling"
-            self.progress.update(self.task, completed=done, counts=counts, description=desc)
-            if event.kind in ("failed", "soft404"):
-                self.progress.console.print(self._line(event))
-            return
-        self.console.print(self._line(event))
-
-    @staticmethod
-    def _line(event: Event) -> str:
-        label = event.status or event.kind
-        text = f"{label:<9} {for_terminal(event.url)}"
-        if event.detail:
-            text += f"  {for_terminal(event.detail)}"
-        return text
-
-
-def _print_summary(summary: CrawlSummary, archive: Path, *, soft404_fails: bool = False) -> int:
-    """Print the end-of-run table; return the exit code it implies."""
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("listing pages", str(summary.listing_pages))
-    table.add_row(
-        "articles",
-        f"{summary.articles} ({summary.articles_new} new, {summary.articles_updated} updated, "
-        f"{summary.articles_unchanged} unchanged)",
-    )
-    table.add_row("soft 404s", str(summary.soft404))
-    table.add_row("failed", str(summary.failed))
-    table.add_row("requests", f"{summary.requests} ({summary.bytes:,} bytes)")
-    table.add_row("WARC files", ", ".join(summary.warc_files) or "none")
-    table.add_row("archive", for_terminal(str(archive)))
-    out.print(table)
-    for url, error in summary.failures:
-        out.print(f"[red]failed[/red] {for_terminal(url)}: {for_terminal(error)}")
+def _crawl_code(summary: CrawlSummary, *, soft404_fails: bool = False) -> int:
+    """The exit code a crawl's summary implies."""
     if summary.interrupted:
-        out.print("[yellow]interrupted: everything fetched so far is archived[/yellow]")
         return EXIT_INTERRUPTED
     failed = summary.failures or (soft404_fails and summary.soft404)
     return EXIT_PARTIAL if failed else EXIT_OK
@@ -228,11 +155,12 @@ def section(
     try:
         config = _config(archive, base_url, pages, since, delay, concurrency, user_agent)
         listing_url = resolve_section(section, config.base_url)
-        with Reporter(err) as reporter:
+        with views.Reporter(err) as reporter:
             summary = run_section(config, listing_url, on_event=reporter)
     except ScraperError as exc:
         raise _fail(exc) from None
-    raise typer.Exit(_print_summary(summary, archive))
+    views.print_summary(out, summary, archive)
+    raise typer.Exit(_crawl_code(summary))
 
 
 @app.command()
@@ -247,11 +175,12 @@ def article(
     """Fetch and archive the given articles (always fetched again)."""
     try:
         config = _config(archive, base_url, None, None, delay, concurrency, user_agent)
-        with Reporter(err) as reporter:
+        with views.Reporter(err) as reporter:
             summary = run_articles(config, urls, on_event=reporter)
     except ScraperError as exc:
         raise _fail(exc) from None
-    raise typer.Exit(_print_summary(summary, archive, soft404_fails=True))
+    views.print_summary(out, summary, archive)
+    raise typer.Exit(_crawl_code(summary, soft404_fails=True))
 
 
 @app.command()
@@ -337,36 +266,7 @@ def sections(base_url: BaseUrlOpt = DEFAULT_BASE_URL) -> None:
 
 # ---------------------------------------------------------------- provenance (quote … bundle)
 
-_STATES = {"verified": "[green]verified[/green]", "tampered": "[bold red]TAMPERED[/bold red]",
-           "missing": "[bold red]MISSING[/bold red]"}  # fmt: skip
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
-
-
-def _evidence_table(*headers: str) -> Table:
-    """A table whose cells wrap instead of being cut: digests and ids must print whole."""
-    table = Table(*headers)
-    for column in table.columns:
-        column.overflow = "fold"
-    return table
-
-
-def _print_match(m: QuoteMatch) -> None:
-    speaker = f"   speaker {for_terminal(m.speaker)}" if m.speaker else ""
-    out.print(f"[bold]{for_terminal(m.title or m.url)}[/bold]  {m.kind} match, {m.score:.0%}")
-    out.print(f"  {for_terminal(m.url)}   published {for_terminal(m.published or '?')}{speaker}")
-    out.print(f"  [italic]{for_terminal(m.sentence)}[/italic]")
-    present = ", ".join(str(v.number) for v in m.versions if v.contains)
-    line = f"  in version {present} of {len(m.versions)}"
-    if m.gone_in:
-        line += f"; [yellow]gone in version {m.gone_in.number}[/yellow] ({m.gone_in.first_seen})"
-    out.print(line)
-    table = _evidence_table("fetched", "WARC file", "offset", "record id", "payload digest",
-                            "bytes")  # fmt: skip
-    for c in m.captures:
-        cap = c.capture
-        table.add_row(cap.fetched_at, cap.warc_file, str(cap.offset), cap.record_id,
-                      cap.payload_digest, _STATES.get(c.check.status, c.check.status))  # fmt: skip
-    out.print(table)
 
 
 @app.command()
@@ -384,7 +284,7 @@ def quote(
     if as_json:
         sys.stdout.write(json.dumps([m.to_dict() for m in matches], ensure_ascii=False) + "\n")
     for m in [] if as_json else matches:
-        _print_match(m)
+        views.print_match(out, m)
     if not matches:
         err.print("no article in the archive contains this quote")
     if any_tampered(matches):
@@ -407,33 +307,24 @@ def show(
     for key in ("title", "url", "section", "type", "published", "modified", "authors"):
         fields.add_row(key, for_terminal(d.latest.get(key) or ""))
     out.print(fields)
-    versions = _evidence_table("version", "content hash", "first seen", "last seen", "captures")
+    versions = views.evidence_table(
+        "version", "content hash", "first seen", "last seen", "captures"
+    )
     for v in d.versions:
         versions.add_row(str(v.number), v.content_hash, v.first_seen, v.last_seen,
                          str(len(v.capture_ids)))  # fmt: skip
     out.print(versions)
-    captures = _evidence_table("fetched", "kind", "status", "WARC file", "offset", "record id",
+    captures = views.evidence_table("fetched", "kind", "status", "WARC file", "offset", "record id",
                                "bytes")  # fmt: skip
     for c in d.captures:
         cap = c.capture
+        state = views.STATES.get(c.check.status, c.check.status)
         captures.add_row(cap.fetched_at, c.kind, str(cap.status), cap.warc_file, str(cap.offset),
-                         cap.record_id, _STATES.get(c.check.status, c.check.status))  # fmt: skip
+                         cap.record_id, state)  # fmt: skip
     out.print(captures)
     for listing, page, position, seen in d.sightings:
         out.print(f"listed on {for_terminal(listing)} page {page} position {position} ({seen})")
     raise typer.Exit(EXIT_OK if d.intact else EXIT_ARCHIVE)
-
-
-def _print_report(report: VerifyReport) -> int:
-    out.print(f"checked {report.files} files, {report.records} records, {report.captures} "
-              f"captures, {report.versions} versions in {for_terminal(report.target)}")  # fmt: skip
-    for p in report.problems:
-        out.print(f"[bold red]TAMPERED[/bold red] {for_terminal(p)}")
-    if report.ok:
-        out.print("[green]intact[/green]: every digest and pointer checks out")
-        return EXIT_OK
-    out.print(f"[bold red]{len(report.problems)} problem(s)[/bold red]")
-    return EXIT_ARCHIVE
 
 
 @app.command()
@@ -448,7 +339,8 @@ def verify(
         report = verify_wacz(wacz) if wacz is not None else verify_archive(archive)
     except ScraperError as exc:
         raise _fail(exc) from None
-    raise typer.Exit(_print_report(report))
+    views.print_report(out, report)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_ARCHIVE)
 
 
 @app.command(name="reindex")
@@ -501,7 +393,7 @@ def bundle(
         report = build_bundle(archive, url, out_file, software=f"commonspace-scraper {__version__}")
     except ScraperError as exc:
         raise _fail(exc) from None
-    table = _evidence_table("file", "bytes", "sha256")
+    table = views.evidence_table("file", "bytes", "sha256")
     for path, size, digest in report.resources:
         table.add_row(path, str(size), digest)
     out.print(table)
@@ -550,7 +442,7 @@ def daily(
             log.flush()
 
     def on_event(e: Event) -> None:
-        note(Reporter._line(e))
+        note(views.event_line(e))
         if reporter.live:
             reporter(e)
 
@@ -559,7 +451,7 @@ def daily(
         if section:
             opts["sections"] = tuple(section)
         crawl = _config(archive, base_url, None, None, delay, concurrency, user_agent)
-        with Reporter(err) as reporter:
+        with views.Reporter(err) as reporter:
             summary = run_daily(DailyConfig(crawl=crawl, **opts), on_event=on_event)
         note(summary.line())
     except ScraperError as exc:
@@ -575,19 +467,6 @@ def daily(
     if summary.drift:
         err.print(f"[bold red]{for_terminal(LayoutDrift(summary.drift))}[/bold red]")
     raise typer.Exit(_daily_code(summary))
-
-
-def _print_diff(old: dict[str, object], new: dict[str, object]) -> None:
-    changes = diff_versions(old, new)
-    for change in changes:
-        out.print(f"[bold]{change.kind}[/bold] {for_terminal(change.detail)}")
-        for w in change.words:
-            if w.old:
-                out.print(f"  [red]- {for_terminal(w.old)}[/red]")
-            if w.new:
-                out.print(f"  [green]+ {for_terminal(w.new)}[/green]")
-    if not changes:
-        out.print("no change in title, lede, body, quotes or source line")
 
 
 @app.command()
@@ -611,7 +490,7 @@ def history(
                                       "changes": [c.to_dict() for c in changes]})  # fmt: skip
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         raise typer.Exit(EXIT_OK)
-    table = _evidence_table("version", "content hash", "first seen", "last seen", "captures")
+    table = views.evidence_table("version", "content hash", "first seen", "last seen", "captures")
     for v in h.versions:
         caps = ", ".join(f"{c.fetched_at} {c.warc_file}@{c.offset}" for c in v.captures)
         table.add_row(str(v.number), v.content_hash, v.first_seen, v.last_seen, caps)
@@ -619,7 +498,7 @@ def history(
     out.print(f"{len(h.revisits)} revisit(s): re-checked and found unchanged")
     if a.number != b.number:
         out.print(f"[bold]version {a.number} → {b.number}[/bold]")
-        _print_diff(a.json, b.json)
+        views.print_diff(out, a.json, b.json)
 
 
 @app.command()
