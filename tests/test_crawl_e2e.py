@@ -114,6 +114,10 @@ def test_fields_match_the_site(first: Crawl, sample_site: SampleSite) -> None:
             assert got["source"]["agencies"] == want.source_agencies, url
             outlets = [(o["name"], o["place"]) for o in got["source"]["outlets"]]
             assert outlets == [tuple(o) for o in want.source_outlets], url
+        got_quotes = {q["text"]: q["speaker"] for q in got["quotes"]}
+        for text, speaker in want.quotes:
+            if len(text.split()) >= 4:  # shorter ones are scare quotes, skipped by design
+                assert got_quotes.get(text, "missing") == speaker, (url, text)
         for block in ("related", "popular"):
             for item in got[block]:
                 assert item["title"] not in " ".join(got["body"]), url

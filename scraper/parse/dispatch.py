@@ -1,0 +1,102 @@
+"""Which kind of page this is: an article (or live blog), a listing, or a feed.
+
+A listing is a page of teaser items with no article of its own. Stale article URLs, legacy
+``?m=`` URLs and even image URLs answer with the front page, so a page is judged by what it
+holds, not by its URL: structured article metadata, a ``source:`` line, a date line under the
+title or paragraphs of free text under the heading make an article; several teasers and
+nothing else make a listing (the crawler calls that a soft 404 when it asked for an article).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from scraper.model import Article, Listing
+from scraper.parse.article import article_from
+from scraper.parse.blocks import date_line
+from scraper.parse.context import Context, build_context
+from scraper.parse.evidence import ARTICLE_TYPES, ld_types
+from scraper.parse.feed import looks_like_feed, parse_feed
+from scraper.parse.listing import listing_from
+from scraper.parse.source import is_source_line
+from scraper.urls import section_of
+
+LISTING_PATHS = frozenset({"region", "theme", "voices", "taxonomy"})
+ARTICLE_MARKERS = "[data-history-node-id], .node--view-mode-full"
+
+
+def _strong_article(ctx: Context) -> bool:
+    meta = ctx.meta
+    if any(ld_types(obj) & ARTICLE_TYPES for obj in meta.jsonld):
+        return True
+    if (meta.first("og:type") or "").lower() == "article":
+        return True
+    if meta.first("article:published_time"):
+        return True
+    shortlink = meta.rel("shortlink") or ""
+    if "/node/" in shortlink:
+        return True
+    return bool(ctx.page.css(ARTICLE_MARKERS))
+
+
+def _listing_url(ctx: Context) -> bool:
+    segments = [s for s in urlsplit(ctx.url).path.split("/") if s]
+    if segments and segments[0] in ("ru", "en"):
+        segments = segments[1:]
+    if not segments:
+        return True
+    if segments[0] == "node" and len(segments) == 1:
+        return True
+    return segments[0] in LISTING_PATHS
+
+
+def _front_page(ctx: Context) -> bool:
+    if "path-frontpage" in ctx.meta.body_classes:
+        return True
+    return bool(ctx.canonical and urlsplit(ctx.canonical).path in ("", "/"))
+
+
+def page_kind(ctx: Context) -> str:
+    """ "article" or "listing" (a live blog is an article)."""
+    if section_of(ctx.url) == "live-blog" or _strong_article(ctx):
+        return "article"
+    if _listing_url(ctx) or _front_page(ctx):
+        return "listing"
+    page, layout = ctx.page, ctx.layout
+    mask = layout.excluded_lines()
+    lines = page.lines
+    if any(
+        not mask[i] and len(line.text) < 300 and is_source_line(line.text)
+        for i, line in enumerate(lines)
+    ):
+        return "article"
+    h1 = layout.h1
+    start = h1 + 1 if h1 is not None else 0
+    following = [i for i in range(start, min(len(lines), start + 40)) if not mask[i]][:20]
+    if h1 is not None and any(date_line(lines[i].text) for i in following[:3]):
+        return "article"
+    paragraphs = [lines[i].text for i in following if len(lines[i].text.split()) >= 12]
+    free_words = sum(len(p.split()) for p in paragraphs)
+    items = [
+        run
+        for run in layout.runs
+        if id(run) not in layout.block_runs("related", "popular")
+        and not layout.chrome_links[run.links[0]]
+    ]
+    if len(paragraphs) >= 2 and free_words >= 60 and (h1 is not None or len(items) < 3):
+        return "article"
+    if len(items) >= 2:
+        return "listing"
+    return "article"
+
+
+def parse_page(html: bytes, url: str, *, listing_type: str | None = None) -> Article | Listing:
+    """Parse any page of the site: an :class:`Article` (``kind`` "article" or "live_blog"),
+    or a :class:`Listing` (listing pages, the front page a stale URL answers with, RSS feeds).
+    """
+    if isinstance(html, bytes) and looks_like_feed(html):
+        return parse_feed(html, url)
+    ctx = build_context(html, url)
+    if page_kind(ctx) == "listing":
+        return listing_from(ctx)
+    return article_from(ctx, listing_type)

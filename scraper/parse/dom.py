@@ -1,0 +1,482 @@
+"""Bytes to a parsed page: decoding, guards against hostile input, and one flat reading of it.
+
+Everything downstream works on :class:`Page`: the lexbor tree (for CSS queries on metadata) and
+a *reading* of the page made in one depth-first walk, the way a reader sees it: ``lines`` (each
+block of text, ``<br>`` splitting blocks), ``links`` and ``images`` in document order, and for
+every element the range of lines, links and images it holds (``spans``). Regions of the page
+(the article, a "Related articles" block, a teaser) are then just index ranges.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.errors import ParseError
+
+MAX_BYTES = 20 * 1024 * 1024
+#: Nesting depth of block elements kept; deeper block tags are dropped before parsing, because
+#: HTML tree building is quadratic in it (100 000 nested divs would take minutes).
+MAX_BLOCK_DEPTH = 1000
+#: Pages with at most this many start tags are not checked for nesting: even if every tag
+#: nested (the worst case) lexbor builds the tree in about 10 ms.
+UNGUARDED_TAGS = 3000
+#: Ancestors remembered for each link (enough to find the teaser that holds it).
+LINK_PATH_DEPTH = 48
+
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "select",
+        "textarea",
+        "canvas",
+        "video",
+        "audio",
+        "map",
+        "button",
+        "input",
+    ]
+)
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+#: Inline elements drawn as separate labels (a type "kicker", an "Editor's choice" badge).
+LABEL_SELECTOR = "[class*=kicker], [class*=badge], [class*=eyebrow], [class*=flag]"
+#: Site navigation and the site footer: never article text, never teasers, and often half of a
+#: page's elements, so the reading skips them (menus, pagers and the like are read by CSS).
+UNREAD_SELECTOR = "nav, [role=navigation], [role=contentinfo], [role=search]"
+HIDDEN_SELECTOR = (
+    "[hidden], [aria-hidden=true], .visually-hidden, .element-invisible, .sr-only, "
+    ".screen-reader-text, [style*='display:none'], [style*='display: none']"
+)
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{2,40})""", re.I)
+_XML_ENC = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([a-zA-Z0-9_.:-]{2,40})""", re.I)
+_DEEP_TAGS = (
+    "address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption|"
+    "figure|footer|form|header|hgroup|main|menu|nav|ol|section|summary|ul|search|pre|listing"
+)
+_BLOCK_TAG_RE = re.compile(rf"<(/?)(?:{_DEEP_TAGS})(?=[\s>/])[^>]*>", re.I)
+_BLOCK_OPEN_RE = re.compile(rf"<(?:{_DEEP_TAGS})[\s>/]", re.I)
+_START_TAG_RE = re.compile(r"<[a-zA-Z]")
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "gzip-compressed data (decompress it first)"),
+    (b"RIFF", "a RIFF (WebP/AVI) file"),
+)
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped."""
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
+
+
+def _binary_reason(head: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    if b"\x00" in head:
+        return "binary data (NUL bytes)"
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if head and controls * 10 > len(head):
+        return "binary data (control characters)"
+    return None
+
+
+def _lookup(name: bytes) -> str | None:
+    try:
+        enc = codecs.lookup(name.decode("ascii", "replace")).name
+    except LookupError:
+        return None
+    if enc in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"  # what browsers do (WHATWG encoding standard)
+    if enc.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # a <meta> cannot declare UTF-16; the bytes would have a BOM
+    return enc
+
+
+def _looks_cyrillic_1251(data: bytes) -> bool:
+    high = [b for b in data[:65536] if b >= 0x80]
+    if not high:
+        return False
+    cyr = sum(1 for b in high if b >= 0xC0 or b in (0xA8, 0xB8))
+    return cyr * 10 >= len(high) * 8
+
+
+def decode_html(data: bytes, url: str) -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings) of a response body; ParseError when it is not a text page.
+
+    Order: byte-order mark, ``<meta charset>`` / ``http-equiv`` / XML declaration, strict UTF-8,
+    windows-1251 when the bytes look like Cyrillic in it, then UTF-8 with replacement characters.
+    """
+    warnings: list[str] = []
+    if len(data) > MAX_BYTES:
+        data = data[:MAX_BYTES]
+        warnings.append(f"input truncated to its first {MAX_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        raise ParseError(url, "empty response body: nothing to parse")
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(enc, "replace"), enc.removesuffix("-sig"), warnings
+    reason = _binary_reason(data[:1024])
+    if reason:
+        raise ParseError(url, f"not an HTML page: the body is {reason}")
+    head = data[:4096]
+    match = _XML_ENC.search(head) or _CHARSET.search(head)
+    declared = _lookup(match.group(1)) if match else None
+    if declared and declared != "utf-8":
+        return data.decode(declared, "replace"), declared, warnings
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError:
+        pass
+    if not declared and _looks_cyrillic_1251(data):
+        return data.decode("cp1251", "replace"), "cp1251", warnings
+    warnings.append("bytes that are not valid UTF-8 were replaced with U+FFFD")
+    return data.decode("utf-8", "replace"), "utf-8", warnings
+
+
+def flatten_deep_nesting(text: str) -> tuple[str, bool]:
+    """Drop block tags nested deeper than MAX_BLOCK_DEPTH; (text, whether anything was dropped)."""
+    # A page cannot nest deeper than it has start tags; below UNGUARDED_TAGS even the worst
+    # nesting parses in a few milliseconds, so only pages with more tags are measured.
+    if len(_START_TAG_RE.findall(text)) <= UNGUARDED_TAGS:
+        return text, False
+    if len(_BLOCK_OPEN_RE.findall(text)) <= MAX_BLOCK_DEPTH:
+        return text, False
+    depth = peak = 0
+    for match in _BLOCK_TAG_RE.finditer(text):
+        depth = depth - 1 if match.group(1) else depth + 1
+        peak = max(peak, depth)
+    if peak <= MAX_BLOCK_DEPTH:
+        return text, False
+    out: list[str] = []
+    pos = depth = 0
+    for match in _BLOCK_TAG_RE.finditer(text):
+        closing = bool(match.group(1))
+        if closing:
+            depth -= 1
+        deep = depth >= MAX_BLOCK_DEPTH
+        if not closing:
+            depth += 1
+        if deep:
+            out.append(text[pos : match.start()])
+            pos = match.end()
+    out.append(text[pos:])
+    return "".join(out), True
+
+
+@dataclass(slots=True)
+class Line:
+    """One block of visible text: a paragraph, a heading, a list item, a ``<br>``-split line."""
+
+    text: str
+    tag: str  # tag of the block element that holds it
+    block: int  # mem_id of that element
+    bold: bool  # (nearly) all of it inside <strong>/<b>
+    heading: int  # 1–6 inside <h1>–<h6>, else 0
+    link_chars: int  # how much of it is link text
+    chars: int
+
+
+@dataclass(slots=True)
+class Link:
+    href: str
+    path: tuple[int, ...]  # mem_ids of its ancestors and itself, outermost first (at most 49)
+    line: int  # index of the line its text starts in
+    heading: int
+    parts: list[str] = field(default_factory=list)
+    img_alt: str | None = None
+    has_img: bool = False
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Img:
+    attrs: dict[str, str | None]
+    line: int
+    link: int | None  # index of the link that wraps it
+    path: tuple[int, ...]  # like Link.path
+
+
+Span = tuple[int, int, int, int, int, int]  # lines, links and images an element holds: [a, b)
+EMPTY_SPAN: Span = (0, 0, 0, 0, 0, 0)
+
+
+class Page:
+    """A decoded, parsed page and one reading of it (see the module docstring)."""
+
+    def __init__(self, data: bytes, url: str) -> None:
+        text, self.encoding, warnings = decode_html(data, url)
+        text, flattened = flatten_deep_nesting(text)
+        if flattened:
+            warnings.append(f"block elements nested deeper than {MAX_BLOCK_DEPTH} were flattened")
+        self.url = url
+        self.warnings = warnings
+        self.text = text
+        self.tree = LexborHTMLParser(text)
+        self.lines: list[Line] = []
+        self.links: list[Link] = []
+        self.images: list[Img] = []
+        self.spans: dict[int, Span] = {}
+        self.tags: dict[int, str] = {}
+        self.parents: dict[int, int] = {}
+        hidden = {n.mem_id for n in self.tree.css(f"{HIDDEN_SELECTOR}, {UNREAD_SELECTOR}")}
+        labels = {n.mem_id for n in self.tree.css(LABEL_SELECTOR)}
+        self._walk(self.tree.root, hidden, labels)
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def css(self, selector: str) -> list[LexborNode]:
+        return self.tree.css(selector)
+
+    def ids(self, selector: str) -> set[int]:
+        return {n.mem_id for n in self.tree.css(selector)}
+
+    def span(self, node: LexborNode | int) -> Span:
+        key = node if isinstance(node, int) else node.mem_id
+        return self.spans.get(key, EMPTY_SPAN)
+
+    def line_range(self, node: LexborNode | int) -> range:
+        span = self.span(node)
+        return range(span[0], span[1])
+
+    def ancestors(self, mid: int) -> list[int]:
+        """mem_ids of the ancestors of element ``mid``, innermost first."""
+        out: list[int] = []
+        parent = self.parents.get(mid, 0)
+        while parent and len(out) < 4096:
+            out.append(parent)
+            parent = self.parents.get(parent, 0)
+        return out
+
+    def contains(self, outer: int, line: int) -> bool:
+        """Whether element ``outer`` holds line number ``line``."""
+        span = self.spans.get(outer, EMPTY_SPAN)
+        return span[0] <= line < span[1]
+
+    # -- the walk --------------------------------------------------------------------------
+
+    def _walk(self, root: LexborNode | None, hidden: set[int], labels: set[int]) -> None:
+        if root is None:
+            return
+        lines, links, images, spans, tags, parents = (
+            self.lines,
+            self.links,
+            self.images,
+            self.spans,
+            self.tags,
+            self.parents,
+        )
+        buf: list[str] = []
+        has_text = False
+        chars = bold_chars = link_chars = 0
+        line_block, line_tag, line_heading = 0, "", 0
+        blocks: list[tuple[int, str]] = [(0, "")]
+        path: list[int] = []
+        headings: list[int] = [0]
+        bold = 0
+        open_links: list[int] = []
+        stack: list[LexborNode | tuple[int, str, int, int, int]] = [root]
+
+        n_lines = n_links = n_images = 0  # len() of the three lists, kept by hand (hot loop)
+
+        def flush() -> None:
+            nonlocal has_text, chars, bold_chars, link_chars, n_lines
+            text = norm("".join(buf))
+            if text:
+                n_lines += 1
+                lines.append(
+                    Line(
+                        text,
+                        line_tag,
+                        line_block,
+                        bold_chars * 10 >= chars * 9,
+                        line_heading,
+                        link_chars,
+                        chars,
+                    )
+                )
+            buf.clear()
+            has_text = False
+            chars = bold_chars = link_chars = 0
+
+        pop, push = stack.pop, stack.append
+        block_tags, skip_tags, headings_of = BLOCK_TAGS, SKIP_TAGS, HEADINGS
+        while stack:
+            item = pop()
+            if type(item) is tuple:  # leaving an element
+                mid, tag, l0, a0, i0 = item
+                if tag in block_tags or mid in labels:
+                    if has_text:
+                        flush()
+                    blocks.pop()
+                    if tag in headings_of:
+                        headings.pop()
+                elif tag == "b" or tag == "strong":
+                    bold -= 1
+                elif tag == "a" and open_links and open_links[-1] == a0:
+                    open_links.pop()
+                path.pop()
+                spans[mid] = (l0, n_lines + has_text, a0, n_links, i0, n_images)
+                continue
+            node: LexborNode = item  # type: ignore[assignment]
+            tag = node.tag or "-"
+            if tag == "-text":
+                chunk: str = node.text_content  # type: ignore[assignment]
+                n = len(chunk.strip())
+                if not n and not has_text:
+                    continue  # whitespace before any text of the line: nothing to keep
+                buf.append(chunk)
+                if open_links:
+                    links[open_links[-1]].parts.append(chunk)
+                if n:
+                    if not has_text:
+                        has_text = True
+                        line_block, line_tag = blocks[-1]
+                        line_heading = headings[-1]
+                    chars += n
+                    if bold:
+                        bold_chars += n
+                    if open_links:
+                        link_chars += n
+                continue
+            if tag in skip_tags or tag[0] == "-":
+                continue
+            mid = node.mem_id
+            if mid in hidden:
+                continue
+            tags[mid] = tag
+            parents[mid] = path[-1] if path else 0
+            if tag in block_tags or mid in labels:
+                if has_text:
+                    flush()
+                blocks.append((mid, tag))
+                if tag in headings_of:
+                    headings.append(headings_of[tag])
+            elif tag == "br":
+                if has_text:
+                    flush()
+                continue
+            elif tag == "b" or tag == "strong":
+                bold += 1
+            elif tag == "img":
+                attrs = node.attributes
+                n_images += 1
+                images.append(
+                    Img(
+                        attrs,
+                        n_lines,
+                        open_links[-1] if open_links else None,
+                        tuple(path[-LINK_PATH_DEPTH:]),
+                    )
+                )
+                if open_links:
+                    link = links[open_links[-1]]
+                    link.has_img = True
+                    link.img_alt = link.img_alt or norm(attrs.get("alt") or "") or None
+                continue
+            a0 = n_links
+            if tag == "a":
+                href = node.attributes.get("href")
+                if href:
+                    links.append(
+                        Link(
+                            href,
+                            (*path[-LINK_PATH_DEPTH:], mid),
+                            n_lines,
+                            headings[-1],
+                        )
+                    )
+                    open_links.append(a0)
+                    n_links += 1
+            path.append(mid)
+            push((mid, tag, n_lines, a0, n_images))
+            child = node.last_child
+            while child is not None:
+                push(child)
+                child = child.prev
+        if has_text:
+            flush()
+        for link in links:
+            link.text = norm("".join(link.parts))
+
+
+def parse_page_tree(data: bytes, url: str) -> Page:
+    """Decode and parse ``data``; ParseError (never anything else) when it is not a page."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ParseError(url, f"expected bytes, got {type(data).__name__}")
+    return Page(bytes(data), url)

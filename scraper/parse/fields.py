@@ -1,0 +1,319 @@
+"""Article fields read from metadata, each as a list of layers in order of trust.
+
+Every function here returns ``(layer, thunk)`` pairs for :meth:`Evidence.pick`; a thunk gives the
+value that layer holds or None. Elements inside teaser items, blocks or chrome never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from selectolax.lexbor import LexborNode
+
+from scraper.parse import vocab
+from scraper.parse.blocks import date_line
+from scraper.parse.context import Context, strip_site_name
+from scraper.parse.dates import parse_date
+from scraper.parse.dom import norm
+from scraper.parse.evidence import inside, ld_names, ld_text
+from scraper.urls import canonical_link, is_same_site, node_id_from_url
+
+T = TypeVar("T")
+Layers = list[tuple[str, Callable[[], T | None]]]
+
+_NODE_HREF = re.compile(r"/node/(\d+)/?$")
+_PAGE_NODE = re.compile(r"^page-node-(\d+)$")
+_LEDE_AUTHOR = re.compile(
+    r"\b(?:writes|argues|says|explains|notes|suggests|reflects|considers|discusses|asks)\s+"
+    r"(?:(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4}\s+)?"
+    r"(?P<name>(?:Dr\.?\s+|Prof\.?\s+)?[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|al|de|van|von|bin|der)){1,4})"
+    r"(?:,[^,]{1,150},)?\s+in\s+(?:this|an|a|his|her)\s+"
+    r"(?:op-ed|oped|opinion|article|commentary|analysis|piece|editorial|essay|blog|column)",
+)
+_LEDE_AUTHOR_FRONT = re.compile(
+    r"^In\s+(?:this|an|a)\s+(?:op-ed|opinion|article|commentary|analysis|piece|essay)"
+    r"(?:\s+for\s+commonspace\.eu)?,\s+"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|al|de|van|von|bin|der)){1,4})"
+    r"(?:,[^,]{1,150},)?\s+(?:writes|argues|says|explains|suggests)"
+)
+_RDFA_PUBLISHED = ("schema:dateCreated", "schema:datePublished", "dc:date", "dc:created")
+_META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "datecreated",
+    "dcterms.date",
+    "dc.date",
+    "date",
+    "pubdate",
+    "publish-date",
+)
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+_LEDE_AUTHOR_BY = re.compile(
+    r"\b(?:conducted|written|compiled|interview(?:ed)?)\s+by\s+"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|al|de|van|von|bin|der)){1,4})"
+)
+_AUTHOR_SELECTOR = "[rel=author], [class*=byline], [class*=author-name], [itemprop=author]"
+_RDFA_TITLE = "[property='schema:name'], [property='dc:title'], [property='schema:headline']"
+
+
+class Fields:
+    """Field layers of one page; ``foreign`` elements (teasers, blocks, chrome) are ignored."""
+
+    def __init__(self, ctx: Context, root: LexborNode | None) -> None:
+        self.ctx = ctx
+        self.root = root
+        self.mask = ctx.layout.excluded_lines()
+        layout = ctx.layout
+        self.foreign = {run.container for run in layout.runs if run.container} | layout.chrome
+        self.ld = ctx.meta.article_ld() or {}
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def own(self, node: LexborNode) -> bool:
+        """Whether ``node`` belongs to the article, not to a teaser, a block or the chrome."""
+        rng = self.ctx.page.line_range(node)
+        if rng:
+            return not self.mask[rng.start]
+        return not inside(node, self.foreign)
+
+    def nodes(self, selector: str) -> list[LexborNode]:
+        return [n for n in self.ctx.page.css(selector) if self.own(n)]
+
+    def first_text(self, selector: str, attr: str | None = None) -> str | None:
+        for node in self.nodes(selector):
+            value = node.attributes.get(attr) if attr else None
+            text = norm(value if value else node.text(deep=True, separator=" "))
+            if text:
+                return text
+        return None
+
+    # -- title -------------------------------------------------------------------------------
+
+    def title(self) -> Layers[str]:
+        meta, page = self.ctx.meta, self.ctx.page
+        site = meta.first("og:site_name")
+
+        def rdfa() -> str | None:
+            for node in self.nodes(_RDFA_TITLE):
+                if inside(node, self._person_ids()) or node.tag == "meta":
+                    continue
+                text = norm(node.attributes.get("content") or node.text(deep=True, separator=""))
+                if text:
+                    return text
+            return None
+
+        def h1() -> str | None:
+            h = self.ctx.layout.h1
+            return page.lines[h].text if h is not None else None
+
+        def title_tag() -> str | None:
+            node = page.tree.css_first("title")
+            return strip_site_name(node.text() if node is not None else None, site)
+
+        return [
+            ("rdfa", rdfa),
+            ("jsonld", lambda: ld_text(self.ld.get("headline") or self.ld.get("name"))),
+            ("meta", lambda: strip_site_name(meta.first("og:title", "twitter:title"), site)),
+            ("drupal-field", lambda: self.first_text("[class*=field--name-title]")),
+            ("h1", h1),
+            ("title-tag", title_tag),
+            ("heading", self._first_heading),
+        ]
+
+    def _first_heading(self) -> str | None:
+        """On pages without an ``<h1>``, the first ``<h2>``/``<h3>`` of the content."""
+        layout = self.ctx.layout
+        marks = {i for i, _ in layout.headings} | set(layout.stops)
+        for i, line in enumerate(self.ctx.page.lines):
+            usable = line.heading in (2, 3) and not self.mask[i] and i not in marks
+            if usable and len(line.text.split()) >= 3:
+                return line.text
+        return None
+
+    def _person_ids(self) -> set[int]:
+        return self.ctx.page.ids("[rel='schema:author'], [typeof='schema:Person'], [rel=author]")
+
+    # -- dates -------------------------------------------------------------------------------
+
+    def _rdfa_date(self, *props: str) -> str | None:
+        selector = ", ".join(f"[property='{p}']" for p in props)
+        for node in self.nodes(selector):
+            value = node.attributes.get("content") or node.attributes.get("datetime")
+            date = parse_date(value or norm(node.text(deep=True, separator=" ")))
+            if date:
+                return date
+        return None
+
+    def published(self, visible_date: str | None) -> Layers[str]:
+        meta = self.ctx.meta
+        return [
+            ("rdfa", lambda: self._rdfa_date(*_RDFA_PUBLISHED)),
+            ("jsonld", lambda: parse_date(ld_text(self.ld.get("datePublished")))),
+            ("meta", lambda: parse_date(meta.first(*_META_PUBLISHED))),
+            ("drupal-field", lambda: parse_date(self.first_text("[class*=field--name-created]"))),
+            ("markup-class", self._time_element),
+            ("visible-text", lambda: _line_date(visible_date)),
+        ]
+
+    def modified(self, updated_line: str | None) -> Layers[str]:
+        meta = self.ctx.meta
+        return [
+            ("rdfa", lambda: self._rdfa_date("schema:dateModified", "dc:modified")),
+            ("jsonld", lambda: parse_date(ld_text(self.ld.get("dateModified")))),
+            ("meta", lambda: parse_date(meta.first(*_META_MODIFIED))),
+            ("drupal-field", lambda: parse_date(self.first_text("[class*=field--name-changed]"))),
+            ("visible-text", lambda: _line_date(updated_line)),
+        ]
+
+    def _time_element(self) -> str | None:
+        for node in self.nodes("time[datetime]"):
+            if norm(node.text() or "").lower().startswith("updated"):
+                continue
+            date = parse_date(node.attributes.get("datetime"))
+            if date:
+                return date
+        return None
+
+    # -- identity ----------------------------------------------------------------------------
+
+    def node_id(self, canonical: str | None) -> Layers[int]:
+        ctx = self.ctx
+
+        def shortlink() -> int | None:
+            href = ctx.meta.rel("shortlink")
+            match = _NODE_HREF.search(href.split("?")[0].split("#")[0]) if href else None
+            return int(match.group(1)) if match else None
+
+        def about() -> int | None:
+            for node in self.nodes("[about^='/node/'], [about*='/node/']"):
+                match = _NODE_HREF.search(node.attributes.get("about") or "")
+                if match and node.tag in ("article", "div", "main", "section"):
+                    return int(match.group(1))
+            return None
+
+        def history() -> int | None:
+            for node in self.nodes("[data-history-node-id]"):
+                value = (node.attributes.get("data-history-node-id") or "").strip()
+                if value.isdigit():
+                    return int(value)
+            return None
+
+        def body_class() -> int | None:
+            for cls in ctx.meta.body_classes:
+                match = _PAGE_NODE.match(cls)
+                if match:
+                    return int(match.group(1))
+            return None
+
+        return [
+            ("shortlink", shortlink),
+            ("rdfa", about),
+            ("drupal-attr", history),
+            ("drupal-class", body_class),
+            ("canonical", lambda: node_id_from_url(canonical) if canonical else None),
+            ("url", lambda: node_id_from_url(ctx.url)),
+        ]
+
+    def canonical_url(self) -> Layers[str]:
+        ctx = self.ctx
+
+        def og_url() -> str | None:
+            link = canonical_link(ctx.meta.first("og:url"), ctx.base)
+            return link if link and is_same_site(link, ctx.url) else None
+
+        return [("canonical", lambda: ctx.canonical), ("meta", og_url), ("url", lambda: ctx.url)]
+
+    # -- type, authors, language --------------------------------------------------------------
+
+    def type_label(self, visible: str | None, listing_type: str | None) -> Layers[str]:
+        meta = self.ctx.meta
+
+        def field() -> str | None:
+            text = self.first_text(
+                "[class*=field--name-field-type], [class*=field--name-type], "
+                "[class*=field--name-field-category], [class*=field--name-field-content-type]"
+            )
+            return text if text and len(text.split()) <= 3 else None
+
+        def known(value: str | None) -> str | None:
+            return value if value and vocab.is_type_label(value) else None
+
+        return [
+            ("drupal-field", field),
+            ("jsonld", lambda: known(ld_text(self.ld.get("articleSection")))),
+            ("meta", lambda: known(meta.first("article:section"))),
+            ("visible-text", lambda: visible or self._label_near_h1()),
+            ("listing", lambda: listing_type or None),
+        ]
+
+    def _label_near_h1(self) -> str | None:
+        h1 = self.ctx.layout.h1
+        if h1 is None:
+            return None
+        for i in range(max(0, h1 - 3), h1):
+            label = vocab.type_in_labels(self.ctx.page.lines[i].text)
+            if not self.mask[i] and label:
+                return label
+        return None
+
+    def authors(self, bylines: list[str], lede: str | None) -> Layers[tuple[str, ...]]:
+        meta = self.ctx.meta
+
+        def people(names: list[str]) -> tuple[str, ...]:
+            out: list[str] = []
+            for name in names:
+                for part in re.split(r"\s*(?:,|\band\b|&)\s*", name):
+                    part = re.sub(r"^by\s+", "", norm(part), flags=re.I)
+                    if part and "://" not in part and part not in out and len(part) < 80:
+                        out.append(part)
+            return tuple(out)
+
+        def meta_authors() -> tuple[str, ...]:
+            names = [*meta.props.get("author", []), *meta.props.get("article:author", [])]
+            return people([n for n in names if not n.startswith(("http", "/"))])
+
+        def markup() -> tuple[str, ...]:
+            return people(
+                [t for n in self.nodes(_AUTHOR_SELECTOR) if (t := norm(n.text() or ""))][:3]
+            )
+
+        def from_lede() -> tuple[str, ...]:
+            match = None
+            for pattern in (_LEDE_AUTHOR, _LEDE_AUTHOR_FRONT, _LEDE_AUTHOR_BY):
+                match = match or (pattern.search(lede) if lede else None)
+            return (match.group("name"),) if match else ()
+
+        def account(selector: str) -> tuple[str, ...]:
+            return people([t for n in self.nodes(selector) if (t := norm(n.text() or ""))][:1])
+
+        return [
+            ("jsonld", lambda: people(ld_names(self.ld.get("author")))),
+            ("meta", meta_authors),
+            ("markup-class", markup),
+            ("visible-text", lambda: people(bylines)),
+            ("lede", from_lede),
+            ("rdfa", lambda: account("[rel='schema:author']")),
+            ("drupal-field", lambda: account("[class*=field--name-uid]")),
+        ]
+
+    def declared_language(self) -> Layers[str]:
+        meta = self.ctx.meta
+        return [
+            ("html-lang", lambda: _lang(meta.html_lang)),
+            ("meta", lambda: _lang(meta.first("og:locale", "content-language", "language"))),
+            ("jsonld", lambda: _lang(ld_text(self.ld.get("inLanguage")))),
+        ]
+
+
+def _lang(value: str | None) -> str | None:
+    if not value:
+        return None
+    primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 and primary != "und" else None
+
+
+def _line_date(line: str | None) -> str | None:
+    return date_line(line) if line else None

@@ -1,0 +1,354 @@
+"""Where things are on a page: chrome, the main heading, teaser items and the blocks they sit in.
+
+Teasers are found by what they link to, not by class names: a *run* is a group of consecutive
+links to the same article (the image link, the heading link, "Read more"); its *container* is
+the largest element around it that holds no other run, no block heading and not the article's
+body. Blocks ("Related articles", "Popular", "Editor's choice") are found by their heading text
+and reach to the next heading, the next stop line or the end of the element around them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from scraper.parse import vocab
+from scraper.parse.dom import Page
+from scraper.urls import (
+    SECTIONS,
+    canonical_link,
+    is_same_site,
+    node_id_from_url,
+    section_of,
+)
+
+CHROME_SELECTOR = (
+    "nav, footer, aside, header, form, [role=navigation], [role=banner], [role=contentinfo], "
+    "[role=complementary], [role=search], [class*=breadcrumb], [class*=menu], [class*=share], "
+    "[class*=social], [class*=newsletter], [class*=cookie], [id*=cookie], [class*=sidebar], "
+    "[id*=sidebar], [class*=pager], [class*=footer], [id*=footer], [class*=site-header], "
+    "[id=header], [class*=language-switcher], [class*=skip-link]"
+)
+NAV_SELECTOR = "nav, [role=navigation], [class*=menu], [class*=breadcrumb], [class*=pager]"
+TITLE_CLASS_SELECTOR = "[class*=title], [class*=heading], [class*=header]"
+BODY_FIELD_SELECTOR = (
+    "[property='schema:text'], .field--name-body, [itemprop=articleBody], [class*=article-body], "
+    "[class*=article__body], [class*=story-body], [class*=entry-content]"
+)
+MAX_ITEM_LINES = 12
+_CONTAINER_DEPTH = 16  # a teaser's container is at most this many levels above its link
+_NOT_ARTICLE_FIRST = frozenset(
+    {
+        "region", "theme", "taxonomy", "voices", "user", "users", "search", "sites", "files",
+        "contact", "about", "about-us", "newsletter", "subscribe", "rss", "feed", "admin",
+        "filter", "core", "themes", "modules", "libraries", "node", "index.php", "privacy",
+        "privacy-policy", "cookies", "terms", "sitemap", "tags", "tag", "category", "author",
+    }
+)  # fmt: skip
+_FILE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|mp[34]|css|js|xml)$", re.I)
+
+
+def is_article_url(url: str) -> bool:
+    """Whether a (canonical) URL looks like an article of the site rather than a listing/page."""
+    parts = urlsplit(url)
+    path = parts.path
+    if _FILE_EXT.search(path):
+        return False
+    if path == "/index.php":
+        query = parse_qs(parts.query)
+        return "news_id" in query
+    if node_id_from_url(url) is not None:
+        return True
+    segments = [s for s in path.split("/") if s]
+    if segments and segments[0] in ("ru", "en"):
+        segments = segments[1:]
+    if not segments:
+        return False
+    if section_of(url) in SECTIONS:
+        return len(segments) >= 2
+    if len(segments) == 1 and segments[0] not in _NOT_ARTICLE_FIRST:
+        return segments[0].count("-") >= 2
+    return False
+
+
+@dataclass
+class Run:
+    """Consecutive links to one article: one teaser item."""
+
+    url: str
+    links: list[int]
+    first_line: int
+    container: int = 0
+    start: int = 0  # the item's lines: [start, end)
+    end: int = 0
+
+
+@dataclass
+class Block:
+    kind: str  # "related", "popular" or "editors"
+    heading: int  # line index of its heading
+    end: int  # line index where it ends (exclusive)
+    runs: list[Run] = field(default_factory=list)
+
+
+def _mask(page: Page, ids: set[int], size: int, which: int) -> bytearray:
+    mask = bytearray(size)
+    for mid in ids:
+        span = page.spans.get(mid)
+        if span is not None:
+            a, b = span[which], span[which + 1]
+            if b > a:
+                mask[a:b] = b"\x01" * (b - a)
+    return mask
+
+
+class Layout:
+    """The regions of one page (see the module docstring)."""
+
+    def __init__(self, page: Page, page_url: str, base: str, self_urls: set[str]) -> None:
+        self.page = page
+        lines, links = page.lines, page.links
+        n_lines = len(lines)
+        self.links_on_line: dict[int, list[int]] = {}
+        for j, link in enumerate(links):
+            self.links_on_line.setdefault(link.line, []).append(j)
+        resolve = _resolver(base)
+        self.origin = _origin(page_url)
+        self.link_urls: list[str | None] = [resolve(link.href) for link in links]
+        nav = page.ids(NAV_SELECTOR)
+        self.nav_lines = _mask(page, nav, n_lines, 0)
+        self.nav_links = _mask(page, nav, len(links), 2)
+        self.h1 = self._find_h1()
+        chrome = {
+            mid
+            for mid in page.ids(CHROME_SELECTOR)
+            if mid in page.spans
+            and not self._holds_h1(mid)
+            and len(page.line_range(mid)) * 2 <= max(n_lines, 2)
+        }
+        self.chrome = chrome
+        self.chrome_lines = _mask(page, chrome, n_lines, 0)
+        self.chrome_links = _mask(page, chrome, len(links), 2)
+        self.main_body = self._main_body()
+        title_ids = page.ids(TITLE_CLASS_SELECTOR)
+        self.headings: list[tuple[int, str]] = []
+        self.stops: list[int] = []
+        for i, line in enumerate(lines):
+            if self.nav_lines[i] or len(line.text) > 60:
+                continue
+            k = vocab.key(line.text)
+            kind = vocab.BLOCK_HEADINGS.get(k)
+            if kind and (
+                k not in vocab.AMBIGUOUS_HEADINGS
+                or 1 <= line.heading <= 3
+                or line.block in title_ids
+            ):
+                self.headings.append((i, kind))
+            elif k in vocab.STOP_LINES or vocab.is_footer_line(line.text):
+                self.stops.append(i)
+        self.runs = self._runs(page_url, self_urls)
+        self._place_runs()
+        self.blocks = self._blocks()
+
+    # -- the main heading and body --------------------------------------------------------
+
+    def _find_h1(self) -> int | None:
+        for i, line in enumerate(self.page.lines):
+            if line.heading != 1 or self.nav_lines[i]:
+                continue
+            if line.link_chars >= line.chars:
+                hrefs = [self.link_urls[j] for j in self.links_on_line.get(i, [])]
+                if any(h and urlsplit(h).path in ("", "/") for h in hrefs):
+                    continue  # the site logo in an <h1>
+            return i
+        return None
+
+    def _holds_h1(self, mid: int) -> bool:
+        return self.h1 is not None and self.page.contains(mid, self.h1)
+
+    def _main_body(self) -> int:
+        best, best_chars = 0, 0
+        self.main_body_node: LexborNode | None = None
+        for node in self.page.css(BODY_FIELD_SELECTOR):
+            rng = self.page.line_range(node)
+            if rng and (self.chrome_lines[rng.start] or self.nav_lines[rng.start]):
+                continue
+            chars = sum(self.page.lines[i].chars for i in rng)
+            if chars > best_chars:
+                best, best_chars, self.main_body_node = node.mem_id, chars, node
+        rng = self.page.line_range(best) if best else range(0)
+        if len(rng) >= 2 or best_chars >= 400:
+            return best
+        self.main_body_node = None
+        return 0
+
+    # -- teaser runs -------------------------------------------------------------------------
+
+    def _runs(self, page_url: str, self_urls: set[str]) -> list[Run]:
+        page = self.page
+        body_span = page.span(self.main_body) if self.main_body else (0, 0, 0, 0, 0, 0)
+        bounds = [i for i, _ in self.headings] + self.stops  # an item never spans these
+        runs: list[Run] = []
+        for j, link in enumerate(page.links):
+            url = self.link_urls[j]
+            if (
+                url is None
+                or self.nav_links[j]
+                or body_span[2] <= j < body_span[3]
+                or url in self_urls
+                or not (url.startswith(self.origin) or is_same_site(url, page_url))
+                or not is_article_url(url)
+            ):
+                continue
+            if not (link.has_img or link.heading or self._owns_lines(j)):
+                continue
+            last = runs[-1] if runs else None
+            if (
+                last is not None
+                and last.url == url
+                and not any(page.links[last.links[-1]].line < b <= link.line for b in bounds)
+            ):
+                last.links.append(j)  # the same item again (image link, title link, "Read more")
+            else:
+                runs.append(Run(url, [j], link.line))
+        return runs
+
+    def _owns_lines(self, j: int) -> bool:
+        """Whether link ``j`` makes up the whole of the lines it is on (not a link in prose)."""
+        page = self.page
+        link = page.links[j]
+        a, b = page.span(link.path[-1])[:2]
+        if b <= a or not link.text:
+            return False
+        return all(line.link_chars >= line.chars for line in page.lines[a:b])
+
+    def _place_runs(self) -> None:
+        page, runs = self.page, self.runs
+        under: dict[int, set[int]] = {}
+        for r, run in enumerate(runs):
+            for j in run.links:
+                for anc in page.links[j].path[-_CONTAINER_DEPTH:]:
+                    under.setdefault(anc, set()).add(r)
+        forbidden: set[int] = set()
+        marks = [i for i, _ in self.headings] + self.stops
+        if self.h1 is not None:
+            marks.append(self.h1)
+        for i in marks:
+            block = page.lines[i].block
+            forbidden.add(block)
+            forbidden.update(page.ancestors(block))
+        if self.main_body:
+            forbidden.add(self.main_body)
+            forbidden.update(page.ancestors(self.main_body))
+        for r, run in enumerate(runs):
+            container = 0
+            for anc in reversed(page.links[run.links[0]].path[-_CONTAINER_DEPTH:]):
+                if (
+                    anc in forbidden
+                    or under.get(anc) != {r}
+                    or page.tags.get(anc) in ("html", "body", "main")
+                    or len(page.line_range(anc)) > MAX_ITEM_LINES
+                ):
+                    break
+                container = anc
+            run.container = container
+            span = page.span(container) if container else None
+            if span and span[2] <= run.links[0] and run.links[-1] < span[3] and span[1] > span[0]:
+                run.start, run.end = span[0], span[1]
+            else:
+                run.container = 0
+        # Items without a container of their own ("flat" lists): from the first link, reaching
+        # back over a flag and a type label, up to the next item.
+        for run in runs:
+            if run.container:
+                continue
+            start = run.first_line
+            while start > 0 and start - 1 not in marks and _is_label(page.lines[start - 1].text):
+                start -= 1
+            run.start = start
+        for r, run in enumerate(runs):
+            if run.container:
+                continue
+            nxt = runs[r + 1].start if r + 1 < len(runs) else len(page.lines)
+            later = [i for i in marks if i > run.first_line]
+            run.end = min([nxt, *later]) if later else nxt
+            run.end = max(run.end, run.first_line + 1)
+        n_lines = len(page.lines)
+        for run in runs:  # a link at the very end may point past the last line
+            run.start = min(run.start, n_lines)
+            run.end = min(max(run.end, run.start), n_lines)
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    def _blocks(self) -> list[Block]:
+        page = self.page
+        blocks: list[Block] = []
+        bounds = sorted([i for i, _ in self.headings] + self.stops)
+        if self.h1 is not None:
+            bounds = sorted([*bounds, self.h1])
+        for i, kind in self.headings:
+            end = next((b for b in bounds if b > i), len(page.lines))
+            for anc in page.ancestors(page.lines[i].block):
+                span = page.spans.get(anc)
+                if span and span[1] > i + 1:
+                    if not (self.h1 is not None and span[0] <= self.h1 < span[1] and self.h1 < i):
+                        end = min(end, span[1])
+                    break
+            block = Block(kind, i, end)
+            block.runs = [run for run in self.runs if i < run.first_line < end]
+            for run in block.runs:
+                run.end = min(run.end, end)
+            blocks.append(block)
+        return blocks
+
+    def block_runs(self, *kinds: str) -> set[int]:
+        """ids (``id(run)``) of runs inside blocks of the given kinds."""
+        return {id(run) for b in self.blocks if b.kind in kinds for run in b.runs}
+
+    def excluded_lines(
+        self, kinds: tuple[str, ...] = ("related", "popular", "editors")
+    ) -> bytearray:
+        """A mask of lines that belong to chrome, teaser items or the given blocks."""
+        mask = bytearray(self.chrome_lines)
+        for run in self.runs:
+            mask[run.start : run.end] = b"\x01" * max(0, run.end - run.start)
+        for block in self.blocks:
+            if block.kind in kinds:
+                mask[block.heading : block.end] = b"\x01" * (block.end - block.heading)
+        return mask
+
+
+_SIMPLE_PATH = re.compile(r"^/(?!/|index\.php)[A-Za-z0-9\-._~/]*$")
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]/`` of ``url`` in canonical form."""
+    split = urlsplit(canonical_link(url, url) or url)
+    return f"{split.scheme}://{split.netloc}/"
+
+
+def _resolver(base: str) -> Callable[[str], str | None]:
+    """``canonical_link`` against ``base``, remembered per href, with a fast path for the
+    common ``/section/slug`` form (pages repeat the same links many times)."""
+    origin = _origin(base).rstrip("/")
+    cache: dict[str, str | None] = {}
+
+    def resolve(href: str) -> str | None:
+        if href in cache:
+            return cache[href]
+        if _SIMPLE_PATH.match(href):
+            value: str | None = origin + (href.rstrip("/") or "/")
+        else:
+            value = canonical_link(href, base)
+        cache[href] = value
+        return value
+
+    return resolve
+
+
+def _is_label(text: str) -> bool:
+    return vocab.is_flag(text) or vocab.is_type_label(text) or vocab.key(text) == "trending"

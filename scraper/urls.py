@@ -1,0 +1,176 @@
+"""URL normalisation for commonspace.eu: one article, one canonical URL.
+
+The same page answers under ``http``/``https``, with and without ``www.``, behind an
+``/index.php/`` prefix and with ``PageSpeed=noscript`` noise. :func:`canonicalize` folds all of
+those into one form; the helpers below read what a URL says about the page (its section, its
+Drupal node id) and whether it belongs to the site being scraped.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+from scraper.errors import UsageError
+
+SITE_HOST = "www.commonspace.eu"
+SITE_HOSTS = frozenset({"commonspace.eu", "www.commonspace.eu"})
+SITE_ROOT = "https://www.commonspace.eu"
+
+#: Path prefixes that mark an article's section ("kind") on the Drupal site.
+SECTIONS = frozenset(
+    {"news", "opinion", "analysis", "editorial", "commentary", "interview", "event", "live-blog"}
+)
+#: Language prefixes that are stripped before reading the section.
+LANGUAGE_PREFIXES = frozenset({"ru", "en"})
+#: Query parameters that never change what the server answers.
+NOISE_PARAMS = frozenset({"pagespeed"})
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_DOUBLE_ENCODED = re.compile(r"%25(5[BbDd])")
+_NODE_PATH = re.compile(r"^/node/(\d+)/?$")
+_NON_HTTP = ("javascript:", "mailto:", "tel:", "data:", "about:", "ftp:", "file:", "#")
+
+
+def _split_host(url: str) -> tuple[str, str, str, int | None]:
+    """(scheme, lowercased host, path, port) of an absolute http(s) URL; UsageError otherwise."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"malformed URL ({exc}): {url!r}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise UsageError(f"not an absolute http(s) URL: {url!r}")
+    return scheme, parts.hostname.lower().rstrip("."), parts.path, port
+
+
+def _strip_prefixes(path: str) -> str:
+    """The path without the ``/index.php`` front controller (``/index.php/x`` → ``/x``)."""
+    if path == "/index.php" or path.startswith("/index.php/"):
+        return path[len("/index.php") :] or "/"
+    return path
+
+
+def canonicalize(url: str) -> str:
+    """The one canonical form of an absolute http(s) URL.
+
+    commonspace.eu hosts (bare or ``www``, http or https) become ``https://www.commonspace.eu``;
+    other hosts keep scheme, host and port (lowercased, default port dropped). The
+    ``/index.php/`` prefix, ``PageSpeed`` parameter, fragment, empty query and trailing slash
+    (except the root) go; other parameters stay, sorted, with twice-encoded brackets repaired.
+    The legacy ``/index.php?m=23&news_id=N`` form keeps its ``/index.php``.
+    """
+    url = url.strip()
+    scheme, host, path, port = _split_host(url)
+    parts = urlsplit(url)
+    if host in SITE_HOSTS:
+        netloc = SITE_HOST
+        scheme = "https"
+    else:
+        netloc = f"[{host}]" if ":" in host else host
+        if port is not None and port != _DEFAULT_PORTS[scheme]:
+            netloc = f"{netloc}:{port}"
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(_DOUBLE_ENCODED.sub(r"%\1", parts.query), keep_blank_values=True)
+        if k.lower() not in NOISE_PARAMS
+    ]
+    pairs.sort()
+    query = urlencode(pairs, quote_via=quote)
+    if path == "/index.php" and query:
+        pass  # the pre-2020 CMS: /index.php?m=23&news_id=N is the page itself
+    else:
+        path = _strip_prefixes(path or "/")
+    path = quote(path, safe=_PATH_SAFE) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def absolutize(href: str | None, base: str) -> str | None:
+    """``href`` resolved against ``base``; None for empty, fragment-only or non-http links."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.lower().startswith(_NON_HTTP):
+        return None
+    try:
+        joined = urljoin(base, href)
+        parts = urlsplit(joined)
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return joined
+
+
+def canonical_link(href: str | None, base: str) -> str | None:
+    """``href`` made absolute and canonical, or None when it is not a usable web link."""
+    joined = absolutize(href, base)
+    if joined is None:
+        return None
+    try:
+        return canonicalize(joined)
+    except UsageError:
+        return None
+
+
+def _content_path(url: str) -> str:
+    """The path with ``/index.php`` and a leading language prefix removed."""
+    try:
+        path = _strip_prefixes(urlsplit(url).path or "/")
+    except ValueError:
+        return ""
+    segments = path.split("/")
+    if len(segments) > 2 and segments[1] in LANGUAGE_PREFIXES:
+        path = "/" + "/".join(segments[2:])
+    return path
+
+
+def section_of(url: str) -> str | None:
+    """The section an article URL sits in (``news``, ``opinion``, …, ``node``), else None."""
+    path = _content_path(url)
+    if _NODE_PATH.match(path):
+        return "node"
+    first = path.strip("/").split("/", 1)[0]
+    return first if first in SECTIONS else None
+
+
+def node_id_from_url(url: str) -> int | None:
+    """The Drupal node id of a ``/node/N`` URL, else None."""
+    match = _NODE_PATH.match(_content_path(url))
+    return int(match.group(1)) if match else None
+
+
+def _site_key(url: str) -> tuple[str, int | None] | None:
+    try:
+        scheme, host, _, port = _split_host(url)
+    except UsageError:
+        return None
+    if host in SITE_HOSTS:
+        return ("commonspace.eu", None)
+    if port == _DEFAULT_PORTS[scheme]:
+        port = None
+    return (host.removeprefix("www."), port)
+
+
+def is_same_site(url: str, base_url: str) -> bool:
+    """Whether ``url`` is on the same site as ``base_url`` (``www.`` twins count as one host)."""
+    key = _site_key(url)
+    return key is not None and key == _site_key(base_url)
+
+
+__all__ = [
+    "SECTIONS",
+    "SITE_ROOT",
+    "absolutize",
+    "canonical_link",
+    "canonicalize",
+    "is_same_site",
+    "node_id_from_url",
+    "section_of",
+    "urljoin",
+]
