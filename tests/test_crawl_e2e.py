@@ -324,3 +324,23 @@ def test_sections_lists_urls() -> None:
     assert code == 0
     assert "https://www.commonspace.eu/region/south-caucasus" in output
     assert "voices" in output
+
+
+def test_since_stops_after_a_page_of_older_articles(
+    sample_site: SampleSite, site_url: str, tmp_path: Path
+) -> None:
+    """--since learns dates from the articles and stops once a whole page is older."""
+    listed = sample_site.section_articles(SECTION)
+    per_page = len(sample_site.listing_page(SECTION, 0))
+    cutoff = listed[per_page + per_page // 2].published[:10]  # in the middle of page 1
+    done = crawl(sample_site, site_url, tmp_path / "a", "--since", cutoff)
+    assert done.exit_code == 0, done.output
+    pages = [p for _m, p, _s in done.requests if urlsplit(p).path == "/region/south-caucasus"]
+    first_old_page = next(
+        n for n in range(len(listed))
+        if all(a.published[:10] < cutoff for a in sample_site.listing_page(SECTION, n))
+    )  # fmt: skip
+    assert len(pages) == first_old_page + 1
+    assert "older than" in done.output
+    newer = {a.url_path for a in listed if a.published[:10] >= cutoff}
+    assert newer <= {path_of(u) for u in latest(tmp_path / "a")}
