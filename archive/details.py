@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scraper.errors import UsageError
 from scraper.model import Capture
+from scraper.urls import canonicalize
 
-from .index import Index
+from .index import Index, VersionRow
 from .verify import CaptureCheck, check_capture
 
 
@@ -50,22 +52,24 @@ class ArticleDetails:
         return all(c.check.verified for c in self.captures)
 
 
-def _candidates(url: str) -> list[str]:
+def find_versions(index: Index, url: str) -> tuple[str, list[VersionRow]]:
+    """The URL the archive knows the article by, and its versions (oldest first), under any
+    spelling of ``url`` (http/https, www, ``/index.php/``, a trailing slash…)."""
     base = url.strip()
-    alt = base[:-1] if base.endswith("/") else base + "/"
-    swap = base.replace("http://", "https://", 1) if base.startswith("http://") else base
-    return list(dict.fromkeys([base, alt, swap]))
+    spellings = [base, base[:-1] if base.endswith("/") else base + "/"]
+    with contextlib.suppress(UsageError):
+        spellings.append(canonicalize(base))
+    for candidate in dict.fromkeys(spellings):
+        rows = index.version_rows(candidate)
+        if rows:
+            return candidate, rows
+    raise UsageError(f"{url}: not in the archive (try `scrape quote` to search)")
 
 
 def article_details(archive_dir: Path, url: str, verify: bool = True) -> ArticleDetails:
     """Everything the archive knows about the article at ``url``."""
     with Index.open_existing(archive_dir) as index:
-        for candidate in _candidates(url):
-            rows = index.version_rows(candidate)
-            if rows:
-                break
-        else:
-            raise UsageError(f"{url}: not in the archive (try `scrape quote` to search)")
+        candidate, rows = find_versions(index, url)
         versions = tuple(
             VersionDetail(n, r.content_hash, r.first_seen, r.last_seen, r.json,
                           tuple(c.record_id for c in index.version_captures(r.id)))

@@ -24,7 +24,7 @@ from typing import Any
 from scraper.errors import UsageError
 from scraper.model import Capture
 
-from .details import _candidates
+from .details import find_versions
 from .index import Index
 
 _CORRECTION = re.compile(
@@ -169,12 +169,7 @@ def diff_versions(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change
 def article_history(archive_dir: Path, url: str) -> History:
     """Every version of the article at ``url`` with its captures, and its revisits."""
     with Index.open_existing(archive_dir) as index:
-        for candidate in _candidates(url):
-            rows = index.version_rows(candidate)
-            if rows:
-                break
-        else:
-            raise UsageError(f"{url}: not in the archive (try `scrape quote` to search)")
+        candidate, rows = find_versions(index, url)
         versions = tuple(
             Version(n, r.content_hash, r.first_seen, r.last_seen, r.json,
                     tuple(index.version_captures(r.id)))
