@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo clean
+.PHONY: install test check lint demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,28 @@ check: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m tests.samplesite.demo
+
+# Benchmarks against trafilatura, newspaper4k, wget and Scrapy (bench/README.md). Not part of
+# `make test`. Peer tools live in their own venv; a peer that cannot be installed (or wget,
+# if apt-get cannot add it) is reported as unavailable in the table instead of failing.
+PEERS       := bench/.venv-peers
+PEERS_STAMP := $(PEERS)/.installed-stamp
+
+# pip 23.2's resolver can fail on trafilatura + newspaper4k together: pip is upgraded first.
+$(PEERS_STAMP): bench/peers/requirements.txt bench/peers/requirements-scrapy.txt
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet --upgrade pip
+	$(PEERS)/bin/python -m pip install --quiet -r bench/peers/requirements.txt
+	$(PEERS)/bin/python -m pip install --quiet -r bench/peers/requirements-scrapy.txt \
+		|| echo "bench: Scrapy could not be installed; the crawl row will say so"
+	touch $@
+
+bench: $(STAMP)
+	$(MAKE) --no-print-directory $(PEERS_STAMP) || echo "bench: peer tools unavailable"
+	command -v wget >/dev/null || apt-get install -y -qq wget >/dev/null 2>&1 \
+		|| (apt-get update -qq && apt-get install -y -qq wget) >/dev/null 2>&1 \
+		|| echo "bench: wget unavailable; its figures will say so"
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) demo-archive .pytest_cache .mypy_cache .ruff_cache
