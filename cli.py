@@ -297,12 +297,16 @@ def quote(
 def show(
     url: Annotated[str, typer.Argument(help="The article URL.")],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    as_json: JsonOpt = False,
 ) -> None:
     """One article: its fields, every version and every capture (re-verified)."""
     try:
         d = article_details(archive, url)
     except ScraperError as exc:
         raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+        raise typer.Exit(EXIT_OK if d.intact else EXIT_ARCHIVE)
     fields = Table(show_header=False, box=None, pad_edge=False)
     for key in ("title", "url", "section", "type", "published", "modified", "authors"):
         fields.add_row(key, for_terminal(d.latest.get(key) or ""))

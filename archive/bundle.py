@@ -3,7 +3,7 @@
 The WACZ is a ZIP file written directly to the spec (https://specs.webrecorder.net/wacz/1.1.1/)::
 
     archive/data.warc.gz       the article's records, copied byte for byte (gzip members intact)
-    indexes/index.cdxj         where each response is inside data.warc.gz
+    indexes/index.cdxj         where each response and revisit is inside data.warc.gz
     pages/pages.jsonl          the captures of the article, for ReplayWeb.page's page list
     article.json               the latest version of the article JSON
     datapackage.json           every file above with its size and SHA-256
@@ -11,7 +11,8 @@ The WACZ is a ZIP file written directly to the spec (https://specs.webrecorder.n
 
 Records are copied, not rewritten, so every WARC digest in the bundle is the one written at
 capture time. The records are: the ``warcinfo`` of each source file, each capture of the
-article (response), its request and the metadata records that refer to it.
+article (response), each revisit of it (``scrape daily`` re-checks), their requests and the
+metadata records that refer to them.
 ``verify_wacz`` checks a bundle: the digests of the package, every record, every CDXJ line.
 """
 
@@ -30,12 +31,13 @@ from typing import Any
 from scraper.errors import ArchiveError, UsageError
 from scraper.model import article_from_dict
 
-from .cdxj import CdxjEntry, cdxj_text, parse_cdxj_line
+from .cdxj import INDEXED_TYPES, CdxjEntry, cdxj_text, parse_cdxj_line
+from .events import ARTICLE_KINDS
 from .index import Index
 from .layout import iso_utc
 from .reader import read_record
 from .scan import ScannedRecord, scan_file, scan_stream
-from .verify import VerifyReport, warc_path
+from .verify import VerifyReport, check_revisits, warc_path
 
 WACZ_VERSION = "1.1.1"
 DATA_WARC = "archive/data.warc.gz"
@@ -59,6 +61,7 @@ class BundleReport:
 
 def _wanted(index: Index, url: str) -> set[str]:
     ids = {cap.record_id for cap, _kind in index.captures(url)}
+    ids.update(cap.record_id for cap, _refers_to in index.revisits(url))
     for version in index.version_rows(url):
         ids.update(c.record_id for c in index.version_captures(version.id))
         if version.capture_record_id:
@@ -93,7 +96,7 @@ def _copy_records(archive_dir: Path, ids: set[str], files: list[str]) -> tuple[b
             for rec in _select(path, ids):
                 fh.seek(rec.offset)
                 member = fh.read(rec.length)
-                if rec.rec_type == "response":
+                if rec.rec_type in INDEXED_TYPES:
                     entries.append(
                         CdxjEntry.of(read_record(path, rec.offset), "data.warc.gz", len(data))
                     )
@@ -118,7 +121,7 @@ def build_bundle(archive_dir: Path, url: str, out: Path, software: str = "scrape
         ids = _wanted(index, url)
         files = sorted({cap.warc_file for cap, _ in index.captures(url)} | {
             c.warc_file for v in versions for c in index.version_captures(v.id)
-        })  # fmt: skip
+        } | {cap.warc_file for cap, _ in index.revisits(url)})  # fmt: skip
     data, entries = _copy_records(archive_dir, ids, files)
     latest = versions[-1].json
     article = (json.dumps(latest, ensure_ascii=False, indent=2) + "\n").encode()
@@ -188,7 +191,8 @@ def _check_package(zf: zipfile.ZipFile, report: VerifyReport) -> dict[str, Any]:
 
 
 def verify_wacz(path: Path) -> VerifyReport:
-    """Check a WACZ bundle: package digests, every WARC record, every CDXJ line."""
+    """Check a WACZ bundle: package digests, every WARC record, every revisit's original,
+    every CDXJ line."""
     report = VerifyReport(str(path))
     try:
         zf = zipfile.ZipFile(path)
@@ -209,7 +213,10 @@ def verify_wacz(path: Path) -> VerifyReport:
                         for what in rec.problems:
                             report.add(f"{name}@{rec.offset}", what)
                         if rec.rec_type == "metadata" and rec.block:
-                            meta_hashes.add(article_from_dict(json.loads(rec.block)).content_hash)
+                            event = json.loads(rec.block)
+                            if event.get("kind", "article") in ARTICLE_KINDS:
+                                meta_hashes.add(article_from_dict(event).content_hash)
+            check_revisits(report, {r.record_id: r for r in records.values()}, ())
             for line in zf.read("indexes/index.cdxj").decode().splitlines():
                 _key, _ts, fields = parse_cdxj_line(line)
                 report.captures += 1

@@ -1,10 +1,15 @@
 """CDXJ index lines, the form pywb and ReplayWeb.page look captures up by.
 
-A line is ``SURT TIMESTAMP JSON``, sorted, one per ``response`` record::
+A line is ``SURT TIMESTAMP JSON``, sorted, one per ``response`` or ``revisit`` record::
 
     eu,commonspace)/news/peace-talks 20240501130000 {"url": "...", "mime": "text/html",
         "status": "200", "digest": "sha1:…", "length": "812", "offset": "1034",
         "filename": "commonspace-….warc.gz"}
+
+A ``revisit`` line has the mime ``warc/revisit`` and the digest of the original's payload
+(its ``WARC-Payload-Digest``), as pywb's own indexer writes it: pywb then reads the HTTP headers
+from the revisit record and the payload from the response line with that digest, found via
+``WARC-Refers-To-Target-URI`` and ``WARC-Refers-To-Date``.
 
 ``surt`` follows the canonical form of the ``surt`` package that pywb uses for lookups
 (lower case, ``www.`` dropped, host parts reversed, query arguments sorted), so that a URL
@@ -22,6 +27,8 @@ from urllib.parse import urlsplit
 
 from .reader import WarcRecord, iter_records
 
+REVISIT_MIME = "warc/revisit"
+INDEXED_TYPES = frozenset({"response", "revisit"})
 _WWW = re.compile(r"^www\d*\.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -46,7 +53,7 @@ def timestamp14(warc_date: str) -> str:
 
 @dataclass(frozen=True)
 class CdxjEntry:
-    """One response record, as a CDXJ line describes it."""
+    """One response or revisit record, as a CDXJ line describes it."""
 
     url: str
     timestamp: str
@@ -62,6 +69,8 @@ class CdxjEntry:
         cls, record: WarcRecord, filename: str | None = None, offset: int | None = None
     ) -> CdxjEntry:
         mime = (record.http_header("Content-Type") or "unk").split(";")[0].strip().lower()
+        if record.rec_type == "revisit":
+            mime = REVISIT_MIME
         return cls(
             url=record.target_uri or "",
             timestamp=timestamp14(record.date or ""),
@@ -95,10 +104,10 @@ def parse_cdxj_line(line: str) -> tuple[str, str, dict[str, str]]:
 
 
 def archive_entries(paths: Iterable[Path]) -> list[CdxjEntry]:
-    """A CDXJ entry for every response record in the WARC files ``paths``."""
+    """A CDXJ entry for every response and revisit record in the WARC files ``paths``."""
     return [
         CdxjEntry.of(rec)
         for path in paths
         for rec in iter_records(path)
-        if rec.rec_type == "response" and rec.target_uri
+        if rec.rec_type in INDEXED_TYPES and rec.target_uri
     ]

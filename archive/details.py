@@ -51,6 +51,28 @@ class ArticleDetails:
     def intact(self) -> bool:
         return all(c.check.verified for c in self.captures)
 
+    def to_dict(self) -> dict[str, Any]:
+        """``scrape show --json``: the latest fields, every version, every re-checked capture."""
+        return {
+            "url": self.url,
+            "intact": self.intact,
+            "fields": self.latest,
+            "versions": [
+                {"number": v.number, "content_hash": v.content_hash, "first_seen": v.first_seen,
+                 "last_seen": v.last_seen, "captures": list(v.capture_ids)}
+                for v in self.versions
+            ],
+            "captures": [
+                dict(c.capture.to_dict(), kind=c.kind, verified=c.check.verified,
+                     check=c.check.status, detail=c.check.detail)
+                for c in self.captures
+            ],
+            "sightings": [
+                {"listing": listing, "page": page, "position": position, "seen_at": seen}
+                for listing, page, position, seen in self.sightings
+            ],
+        }  # fmt: skip
+
 
 def find_versions(index: Index, url: str) -> tuple[str, list[VersionRow]]:
     """The URL the archive knows the article by, and its versions (oldest first), under any

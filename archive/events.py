@@ -11,6 +11,7 @@ rebuilt index answers every query exactly as the original did, sightings and fai
     {"kind": "soft404", "url", "at"}
     {"kind": "walk", "url", "pages", "at"}                   a listing walked to its end
     {"kind": "revisit", "url", "refers_to", "capture"}     a revisit record (304 / same bytes)
+        + "not_modified": {"status", "reason", "headers"}   after a 304: the 304 as received
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from scraper.model import Capture, article_from_dict
+from scraper.model import Capture, Exchange, article_from_dict
 
 from .index import CAPTURE_KINDS, Index
-from .warc import WarcWriter
+from .warc import WarcWriter, response_headers_for_warc
 
 ARTICLE_KINDS = frozenset({"article", "live_blog"})
 SOFT404_ERROR = "a listing page answered instead of an article"
@@ -56,8 +57,19 @@ def walk_event(url: str, pages: int, at: str) -> Event:
     return {"kind": "walk", "url": url, "pages": pages, "at": at}
 
 
-def revisit_event(url: str, refers_to: str, capture: Capture) -> Event:
-    return {"kind": "revisit", "url": url, "refers_to": refers_to, "capture": capture.to_dict()}
+def revisit_event(
+    url: str, refers_to: str, capture: Capture, received: Exchange | None = None
+) -> Event:
+    """A revisit; after a 304, with the 304's status and headers verbatim (the revisit record
+    itself holds the response the 304 validated, see ``archive.warc``)."""
+    event: Event = {"kind": "revisit", "url": url, "refers_to": refers_to}
+    event["capture"] = capture.to_dict()
+    if received is not None and received.status == 304:
+        event["not_modified"] = {
+            "status": received.status, "reason": received.reason,
+            "headers": [list(kv) for kv in response_headers_for_warc(received.response_headers)],
+        }  # fmt: skip
+    return event
 
 
 def infer_kind(url: str, status: int) -> str:

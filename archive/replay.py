@@ -2,7 +2,7 @@
 
 ``prepare_replay`` writes, inside the archive folder::
 
-    replay/index.cdxj     one line per response record of every WARC file
+    replay/index.cdxj     one line per response and revisit record of every WARC file
     replay/config.yaml    a pywb configuration with one collection, ``commonspace``,
                           reading the CDXJ above and the WARC files in ``warc/``
 

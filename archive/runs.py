@@ -66,6 +66,15 @@ class RunTables:
             ).fetchall()  # fmt: skip
         return [(Capture(*row[:7]), str(row[7])) for row in rows]
 
+    def all_revisits(self) -> list[tuple[Capture, str, str]]:
+        """(capture, url, refers_to) of every revisit, in file and offset order."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT warc_file, offset, length, record_id, '', fetched_at, status, url,"
+                " refers_to FROM revisits ORDER BY warc_file, offset"
+            ).fetchall()
+        return [(Capture(*row[:7]), str(row[7]), str(row[8])) for row in rows]
+
     def known_urls(self, urls: list[str]) -> set[str]:
         """Which of ``urls`` the archive has as an article or as an open failure."""
         with self._guard():

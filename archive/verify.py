@@ -6,7 +6,9 @@ Three layers are checked, and every problem is reported rather than the first on
    gzip members, short records and wrong block/payload digests are problems;
 2. every capture in the index must name a WARC file that exists, a record at its offset with
    its record id, and a payload digest that the stored bytes still have;
-3. every version must rest on an intact capture and on a ``metadata`` record whose article
+3. every revisit (in the index or in the WARCs) must be a ``revisit`` record whose
+   ``WARC-Refers-To`` names an intact response with the same payload digest;
+4. every version must rest on an intact capture and on a ``metadata`` record whose article
    JSON has the same content hash; metadata in the WARCs that the index lacks means the
    index is stale (``scrape reindex``).
 
@@ -95,6 +97,34 @@ def _record_matches(record: ScannedRecord, capture: Capture) -> str | None:
     if record.payload_sha1 != capture.payload_digest:
         return "the stored payload does not have the digest recorded at capture time"
     return None
+
+
+def check_revisits(
+    report: VerifyReport,
+    by_id: dict[str, ScannedRecord],
+    indexed: Iterable[tuple[Capture, str, str]],
+) -> None:
+    """Every revisit record must refer to a response with its payload digest; every revisit in
+    the index must be such a record, at its offset, referring to what the index says."""
+    for record in by_id.values():
+        if record.rec_type != "revisit" or record.problems:
+            continue
+        where = f"{record.warc_file}@{record.offset}"
+        original = by_id.get(record.header("WARC-Refers-To") or "")
+        if original is None or original.rec_type != "response":
+            report.add(where, "revisit of a response record that is not in the archive")
+        elif original.payload_sha1 != record.payload_sha1:
+            report.add(where, "revisit's payload digest differs from its original's")
+    for capture, url, refers_to in indexed:
+        report.captures += 1
+        where = f"revisit {capture.record_id} of {url}"
+        found = by_id.get(capture.record_id)
+        if found is None or found.warc_file != capture.warc_file:
+            report.add(where, f"no such record in {capture.warc_file}")
+        elif found.offset != capture.offset or found.rec_type != "revisit":
+            report.add(where, f"no revisit record at offset {capture.offset}")
+        elif found.header("WARC-Refers-To") != refers_to:
+            report.add(where, f"the record refers to {found.header('WARC-Refers-To')}")
 
 
 def check_capture(archive_dir: Path, capture: Capture) -> CaptureCheck:
@@ -197,4 +227,5 @@ def verify_archive(archive_dir: Path) -> VerifyReport:
         return report
     with Index.open_existing(archive_dir) as index:
         _check_index(report, index, by_id)
+        check_revisits(report, by_id, index.all_revisits())
     return report

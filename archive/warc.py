@@ -13,7 +13,12 @@ Faithfulness rules (why the header block can be trusted to describe the stored b
 * a ``Transfer-Encoding`` header becomes ``X-Orig-Transfer-Encoding``, because the stored body
   is no longer chunked; ``Content-Length`` stays as the server sent it;
 * ``WARC-Truncated`` names why a body is incomplete;
-* request records never carry ``Cookie``, ``Authorization`` or ``Proxy-Authorization``.
+* request records never carry ``Cookie``, ``Authorization`` or ``Proxy-Authorization``;
+* a ``revisit`` record after a ``304 Not Modified`` carries the response the 304 validated: the
+  original's status line and headers, updated with the 304's own fields as an HTTP cache does
+  (RFC 9111 §4.3.4, ``freshened_headers``). That is what the identical-payload-digest profile
+  describes and what pywb replays as the original; the 304 itself is kept verbatim in the
+  ``revisit`` event (``archive.events``) written next to it.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ import errno
 import os
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
 from io import BytesIO
 from pathlib import Path
@@ -82,9 +88,46 @@ def response_headers_for_warc(headers: Headers) -> list[tuple[str, str]]:
     ]
 
 
+# Fields of a 304 that must not replace the stored response's (RFC 9111 §3.2): they describe
+# the 304's own (empty) message, not the representation it validated.
+_NOT_FRESHENED = frozenset({
+    "content-length", "content-encoding", "content-type", "content-range", "transfer-encoding",
+    "x-orig-transfer-encoding", "connection", "keep-alive",
+})  # fmt: skip
+
+
+def freshened_headers(
+    stored: Headers, not_modified: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``stored`` response headers updated with the fields of a ``304`` (RFC 9111 §4.3.4):
+    a field the 304 carries replaces every stored field of that name, in the stored order;
+    fields only the 304 has are appended; payload-framing fields are never taken from it."""
+    fresh: dict[str, list[tuple[str, str]]] = {}
+    for k, v in not_modified:
+        if k.lower() not in _NOT_FRESHENED:
+            fresh.setdefault(k.lower(), []).append((k, v))
+    out: list[tuple[str, str]] = []
+    for k, v in stored:
+        low = k.lower()
+        if low not in fresh:
+            out.append((k, v))
+        elif low not in {o.lower() for o, _ in out}:
+            out.extend(fresh[low])
+    done = {k.lower() for k, _ in out}
+    out.extend(kv for low, kvs in fresh.items() if low not in done for kv in kvs)
+    return out
+
+
 def request_headers_for_warc(headers: Headers) -> list[tuple[str, str]]:
     """Request headers in sent order without credentials (cookies, authorization)."""
     return [(k, v) for k, v in headers if k.lower() not in SECRET_REQUEST_HEADERS]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _warcio_version() -> str:
@@ -189,11 +232,19 @@ class WarcWriter:
                 status=ex.status,
             )
 
-    def write_revisit(self, ex: Exchange, original: Capture, original_uri: str) -> Capture:
+    def write_revisit(
+        self,
+        ex: Exchange,
+        original: Capture,
+        original_uri: str,
+        original_headers: Headers | None = None,
+    ) -> Capture:
         """Write ``ex`` (a 304, or a 200 whose payload ``original`` already holds) as a request
-        + ``revisit`` pair (profile identical-payload-digest): the response's HTTP headers as
-        received, no payload, ``WARC-Refers-To*`` naming the original response record. The
-        returned capture is the revisit's; its ``payload_digest`` is the original's."""
+        + ``revisit`` pair (profile identical-payload-digest), no payload, ``WARC-Refers-To*``
+        naming the original response record. A 200's HTTP headers are stored as received; a
+        304's, when the original's ``original_headers`` are given, as the original's status and
+        headers freshened by the 304 (see the module notes). The returned capture is the
+        revisit's (with the status received); its ``payload_digest`` is the original's."""
         with self._lock:
             self._check_usable()
             if self._fh is not None and self._fh.tell() >= self.max_bytes:
@@ -201,10 +252,12 @@ class WarcWriter:
             _, writer = self._ensure_file()
             date = iso_utc(ex.started_at)
             protocol, _ = _http_protocol(ex.http_version)
-            http = _WireHeaders(
-                f"{ex.status} {ex.reason}", response_headers_for_warc(ex.response_headers),
-                protocol,
-            )  # fmt: skip
+            status = f"{ex.status} {ex.reason}"
+            headers = response_headers_for_warc(ex.response_headers)
+            if ex.status == 304 and original_headers is not None:
+                status = f"{original.status} {_reason(original.status)}"
+                headers = freshened_headers(original_headers, headers)
+            http = _WireHeaders(status, headers, protocol)
             rev_id = self._new_record_id()
             revisit = writer.create_revisit_record(
                 ex.url, original.payload_digest, original_uri, original.fetched_at,

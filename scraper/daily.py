@@ -53,7 +53,7 @@ from .config import CrawlConfig
 from .crawl import Crawler, CrawlSummary, Event, EventSink, _with_page
 from .errors import ArchiveError, FetchError, ParseError, UsageError
 from .fetch import Fetched, FetchFailed
-from .model import Article, Capture, Listing, Teaser
+from .model import Article, Capture, Headers, Listing, Teaser
 from .parse import parse_feed, parse_page
 from .sections import ALL_SECTIONS, resolve_section
 from .urls import canonicalize
@@ -214,7 +214,8 @@ class DailyCrawler(Crawler):
         self.revisits = 0
         self.rechecked = 0
         self.pending: list[str] = []
-        self._conditional: dict[str, tuple[Capture, dict[str, str]]] = {}
+        # url -> (its last capture, the conditional request headers, that capture's HTTP headers)
+        self._conditional: dict[str, tuple[Capture, dict[str, str], Headers]] = {}
 
     # ------------------------------------------------------------------ listings and feeds
 
@@ -323,7 +324,7 @@ class DailyCrawler(Crawler):
             headers["If-None-Match"] = etag
         if modified := record.http_header("Last-Modified"):
             headers["If-Modified-Since"] = modified
-        self._conditional[canonicalize(url)] = (capture, headers)
+        self._conditional[canonicalize(url)] = (capture, headers, record.http_headers or ())
 
     # ------------------------------------------------------------------ articles
 
@@ -366,8 +367,8 @@ class DailyCrawler(Crawler):
         cond = self._conditional.get(item.url)
         if cond is not None and fetched is not None and self._is_revisit(fetched, cond[0]):
             original = cond[0]
-            capture = self.warc.write_revisit(fetched.final, original, item.url)
-            event = revisit_event(item.url, original.record_id, capture)
+            capture = self.warc.write_revisit(fetched.final, original, item.url, cond[2])
+            event = revisit_event(item.url, original.record_id, capture, fetched.final)
             log_event(self.warc, self.index, event, capture)
             self.revisits += 1
             self.summary.articles_unchanged += 1

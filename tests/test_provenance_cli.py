@@ -79,6 +79,23 @@ def test_show(archive: Path) -> None:
     assert run("show", PEACE + "-nope", "--archive", archive)[0] == 2
 
 
+def test_show_json_says_verified_false_after_tampering(archive: Path) -> None:
+    """show --json: fields, two versions, verified captures; one flipped byte: false, exit 3."""
+    code, out, _ = run("show", PEACE, "--archive", archive, "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["url"] == PEACE and len(doc["versions"]) == 2
+    assert doc["fields"]["title"] and all(c["verified"] for c in doc["captures"])
+    cap = doc["captures"][0]
+    warc = archive / "warc" / cap["warc_file"]
+    data = bytearray(warc.read_bytes())
+    data[cap["offset"] + cap["length"] // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+    code, out, _ = run("show", PEACE, "--archive", archive, "--json")
+    doc = json.loads(out)
+    assert code == 3 and doc["intact"] is False
+    assert [c["verified"] for c in doc["captures"]].count(False) == 1
+
+
 def test_verify_and_reindex(archive: Path) -> None:
     """verify passes, reindex rebuilds a deleted index, a missing WARC makes verify exit 3."""
     code, out, _ = run("verify", "--archive", archive)

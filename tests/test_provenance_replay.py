@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from archive import ReplaySetup, prepare_replay
-from archive.cdxj import parse_cdxj_line
-from archive.replay import find_wayback
+from archive import ReplaySetup, iter_records, prepare_replay
+from archive.cdxj import parse_cdxj_line, timestamp14
+from scraper.config import CrawlConfig
+from scraper.crawl import run_section
 from tests.provenance_archive import PEACE, articles, build_archive, html
+from tests.pywb_server import free_port, serving
+from tests.samplesite import SampleSite
 
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+SECTION = "region/south-caucasus"
 
 
 @pytest.fixture
@@ -45,23 +40,8 @@ def test_prepare_writes_cdxj_and_config(setup: ReplaySetup) -> None:
 @pytest.fixture
 def pywb(setup: ReplaySetup) -> Iterator[ReplaySetup]:
     """pywb serving the sample archive on 127.0.0.1 (skipped when pywb is not installed)."""
-    if find_wayback() is None:
-        pytest.skip("pywb is not installed (pip install '.[replay]')")
-    proc = subprocess.Popen(
-        setup.command, cwd=setup.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(setup.url(), timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield setup
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serving(setup) as running:
+        yield running
 
 
 def test_pywb_replays_article_byte_for_byte(pywb: ReplaySetup) -> None:
@@ -71,3 +51,36 @@ def test_pywb_replays_article_byte_for_byte(pywb: ReplaySetup) -> None:
         response = httpx.get(pywb.url(stamp, PEACE, "id_"), timeout=10)
         assert response.status_code == 200
         assert response.content == html(article)
+
+
+def test_pywb_replays_a_crawl_of_the_sample_site(
+    sample_site: SampleSite, site_url: str, tmp_path: Path
+) -> None:
+    """A real crawl replays in id_ mode: a gzip and a chunked article, wire bytes and decoded."""
+    archive = tmp_path / "archive"
+    run_section(CrawlConfig(archive, site_url, pages=1, delay=0), site_url + "/" + SECTION)
+    stored = {
+        rec.target_uri: rec
+        for path in sorted((archive / "warc").glob("*.warc.gz"))
+        for rec in iter_records(path)
+        if rec.rec_type == "response"
+    }
+    listed = sample_site.section_articles(SECTION)[:10]
+    gzipped = next(a for a in listed if a.node_id % 2 == 0)
+    chunked = next(a for a in listed if a.node_id % 2 == 1)
+    with serving(prepare_replay(archive, free_port())) as pywb:
+        for article, framing in (
+            (gzipped, "Content-Encoding"),
+            (chunked, "X-Orig-Transfer-Encoding"),
+        ):
+            rec = stored[site_url + article.url_path]
+            assert rec.http_header(framing) in ("gzip", "chunked")
+            stamp = timestamp14(rec.date or "")
+            with httpx.stream("GET", pywb.url(stamp, site_url + article.url_path, "id_")) as r:
+                raw = b"".join(r.iter_raw())
+            assert r.status_code == 200
+            assert raw == rec.body  # the entity body as the site sent it (gzip stays gzip)
+            assert rec.payload == sample_site.served_bodies[article.url_path][-1]
+            assert r.headers.get("Content-Encoding") == rec.http_header("Content-Encoding")
+            decoded = httpx.get(pywb.url(stamp, site_url + article.url_path, "id_")).content
+            assert decoded == sample_site.served_bodies[article.url_path][-1]
