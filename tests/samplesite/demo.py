@@ -24,8 +24,15 @@ def main() -> int:
     with site.serve() as base:
         print(f"sample site: {len(site.articles)} articles at {base}")
         cmd = [
-            str(scrape), "section", SECTION, "--base-url", base, "--archive", str(archive),
-            "--delay", "0.05",
+            str(scrape),
+            "section",
+            SECTION,
+            "--base-url",
+            base,
+            "--archive",
+            str(archive),
+            "--delay",
+            "0.05",
         ]
         print("$ " + shlex.join(["scrape", *cmd[1:]]), flush=True)
         code = subprocess.call(cmd)
