@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench clean
+.PHONY: install test check lint demo bench parse-report clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ check: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m tests.samplesite.demo
+
+# Per-field accuracy of the parser over the golden fixtures and the sample site's ground truth.
+parse-report: $(STAMP)
+	$(PY) -m tests.parse_report
 
 # Benchmarks against trafilatura, newspaper4k, wget and Scrapy (bench/README.md). Not part of
 # `make test`. Peer tools live in their own venv; a peer that cannot be installed (or wget,

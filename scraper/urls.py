@@ -1,5 +1,8 @@
 """URL normalisation for commonspace.eu: one article, one canonical URL.
 
+The pure functions here are memoised (bounded ``lru_cache``): a site's pages link the same
+menus, sections and teasers over and over, and normalising a URL costs more than parsing it.
+
 The same page answers under ``http``/``https``, with and without ``www.``, behind an
 ``/index.php/`` prefix and with ``PageSpeed=noscript`` noise. :func:`canonicalize` folds all of
 those into one form; the helpers below read what a URL says about the page (its section, its
@@ -9,6 +12,7 @@ Drupal node id) and whether it belongs to the site being scraped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from scraper.errors import UsageError
@@ -53,6 +57,7 @@ def _strip_prefixes(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=8192)
 def canonicalize(url: str) -> str:
     """The one canonical form of an absolute http(s) URL.
 
@@ -107,6 +112,7 @@ def absolutize(href: str | None, base: str) -> str | None:
     return joined
 
 
+@lru_cache(maxsize=8192)
 def canonical_link(href: str | None, base: str) -> str | None:
     """``href`` made absolute and canonical, or None when it is not a usable web link."""
     joined = absolutize(href, base)
@@ -130,6 +136,7 @@ def _content_path(url: str) -> str:
     return path
 
 
+@lru_cache(maxsize=8192)
 def section_of(url: str) -> str | None:
     """The section an article URL sits in (``news``, ``opinion``, …, ``node``), else None."""
     path = _content_path(url)
@@ -145,6 +152,7 @@ def node_id_from_url(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=8192)
 def _site_key(url: str) -> tuple[str, int | None] | None:
     try:
         scheme, host, _, port = _split_host(url)

@@ -48,7 +48,7 @@ def test_golden_page(page: Path, request: pytest.FixtureRequest) -> None:
 
 def test_every_fixture_has_expectations() -> None:
     """Each fixture page has an expected.json with an input URL (no page is silently skipped)."""
-    assert len(CASES) >= 15
+    assert len(CASES) >= 30
     for page in CASES:
         spec = json.loads(expected_path(page).read_text(encoding="utf-8"))
         assert spec["input"]["url"].startswith(("http://", "https://"))

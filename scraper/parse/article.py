@@ -28,13 +28,15 @@ _NOT_CONTENT_IMAGE = re.compile(r"logo|icon|avatar|sprite|spacer|pixel|badge|fla
 _TERM = re.compile(
     r"^/(?:ru/)?(?P<kind>region|theme)/(?P<slug>[^/]+)/?$|^/taxonomy/term/(?P<id>\d+)/?$"
 )
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_CYRILLIC = re.compile(r"[^\u0400-\u04ff]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
 def _images(ctx: Context, root: LexborNode | None, body_field: int) -> tuple[Image, ...]:
     page, layout = ctx.page, ctx.layout
-    holders = page.ids(IMAGE_FIELD_SELECTOR)
+    holders = page.shown_ids(IMAGE_FIELD_SELECTOR)
     if root is not None and root.tag not in ("body", "html"):
         holders.add(root.mem_id)
     if body_field:
@@ -86,8 +88,8 @@ def _tiny(attrs: dict[str, str | None]) -> bool:
 def _taxonomy(ctx: Context, root: LexborNode | None) -> tuple[list[str], list[str], str | None]:
     """Region and theme names the article is filed under (its own term links, never the menu)."""
     page, layout = ctx.page, ctx.layout
-    region_fields = page.ids(REGION_FIELD_SELECTOR)
-    theme_fields = page.ids(THEME_FIELD_SELECTOR)
+    region_fields = page.shown_ids(REGION_FIELD_SELECTOR)
+    theme_fields = page.shown_ids(THEME_FIELD_SELECTOR)
     foreign = {run.container for run in layout.runs if run.container} | layout.chrome
     root_id = root.mem_id if root is not None and root.tag not in ("body", "html") else 0
     regions: list[str] = []
@@ -126,10 +128,15 @@ def _taxonomy(ctx: Context, root: LexborNode | None) -> tuple[list[str], list[st
 
 def _cyrillic_share(texts: list[str]) -> float | None:
     sample = " ".join(texts)[:4000]
-    letters = len(_LETTER.findall(sample))
+    # ASCII letters counted by bytes.translate, the rest (usually a few quotation marks and
+    # dashes, or all of a Russian text) by regex: the same counts, a tenth of the time.
+    letters = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
+    other = "".join(_NON_ASCII.findall(sample))
+    if other:
+        letters += len(_NOT_LETTER.sub("", other))
     if letters < 40:
         return None
-    return len(_CYRILLIC.findall(sample)) / letters
+    return (len(_NOT_CYRILLIC.sub("", other)) if other else 0) / letters
 
 
 def article_from(ctx: Context, listing_type: str | None = None) -> Article:

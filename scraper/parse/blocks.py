@@ -36,7 +36,7 @@ class TeaserReader:
     def __init__(self, page: Page, layout: Layout) -> None:
         self.page = page
         self.layout = layout
-        self.type_ids = page.ids(TYPE_CLASS_SELECTOR)
+        self.type_ids = page.shown_ids(TYPE_CLASS_SELECTOR)
 
     def _title(self, run: Run) -> str | None:
         page = self.page

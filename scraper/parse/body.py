@@ -84,7 +84,7 @@ def find_root(ctx: Context) -> LexborNode | None:
     for selector in ROOT_SELECTORS:
         best: LexborNode | None = None
         best_score = 0
-        for node in page.css(selector):
+        for node in page.shown(selector):
             rng = page.line_range(node)
             score = sum(page.lines[i].chars for i in rng if not mask[i])
             if score and (node.mem_id == body or node.mem_id in body_ancestors):
@@ -230,8 +230,7 @@ def _pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
 def _lede_field(ctx: Context, out: BodyText, mask: bytearray) -> range:
     page = ctx.page
     body = ctx.layout.main_body
-    scope = out.root_node if out.root_node is not None else page.tree.root
-    for node in scope.css(LEDE_SELECTOR) if scope is not None else ():
+    for node in page.shown(LEDE_SELECTOR, out.root_node):
         rng = page.line_range(node)
         if not rng or mask[rng.start] or len(rng) > 3:
             continue

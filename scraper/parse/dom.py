@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.errors import ParseError
+from scraper.parse.select import INDEXED_ATTRS, MEMO_SIZE, Index, matcher
 
 MAX_BYTES = 20 * 1024 * 1024
 #: Nesting depth of block elements kept; deeper block tags are dropped before parsing, because
@@ -112,6 +113,11 @@ HIDDEN_SELECTOR = (
     ".screen-reader-text, [style*='display:none'], [style*='display: none']"
 )
 
+#: Attributes the two selectors above look at, and what they said about each combination
+#: seen: (tag, those attributes) → 2 (not read) | 1 (a label). Pages of one site repeat the
+#: same few hundred combinations; the memo is bounded and holds only that pure function.
+_VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
+_VERDICTS: dict[object, int] = {}
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{2,40})""", re.I)
 _XML_ENC = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([a-zA-Z0-9_.:-]{2,40})""", re.I)
@@ -122,6 +128,7 @@ _DEEP_TAGS = (
 _BLOCK_TAG_RE = re.compile(rf"<(/?)(?:{_DEEP_TAGS})(?=[\s>/])[^>]*>", re.I)
 _BLOCK_OPEN_RE = re.compile(rf"<(?:{_DEEP_TAGS})[\s>/]", re.I)
 _START_TAG_RE = re.compile(r"<[a-zA-Z]")
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
     (b"GIF8", "a GIF image"),
@@ -146,7 +153,7 @@ def _binary_reason(head: bytes) -> str | None:
             return what
     if b"\x00" in head:
         return "binary data (NUL bytes)"
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls * 10 > len(head):
         return "binary data (control characters)"
     return None
@@ -213,7 +220,7 @@ def flatten_deep_nesting(text: str) -> tuple[str, bool]:
     """Drop block tags nested deeper than MAX_BLOCK_DEPTH; (text, whether anything was dropped)."""
     # A page cannot nest deeper than it has start tags; below UNGUARDED_TAGS even the worst
     # nesting parses in a few milliseconds, so only pages with more tags are measured.
-    if len(_START_TAG_RE.findall(text)) <= UNGUARDED_TAGS:
+    if text.count("<") <= UNGUARDED_TAGS or len(_START_TAG_RE.findall(text)) <= UNGUARDED_TAGS:
         return text, False
     if len(_BLOCK_OPEN_RE.findall(text)) <= MAX_BLOCK_DEPTH:
         return text, False
@@ -294,9 +301,8 @@ class Page:
         self.spans: dict[int, Span] = {}
         self.tags: dict[int, str] = {}
         self.parents: dict[int, int] = {}
-        hidden = {n.mem_id for n in self.tree.css(f"{HIDDEN_SELECTOR}, {UNREAD_SELECTOR}")}
-        labels = {n.mem_id for n in self.tree.css(LABEL_SELECTOR)}
-        self._walk(self.tree.root, hidden, labels)
+        self.index = Index()
+        self._walk(self.tree.root)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -305,6 +311,32 @@ class Page:
 
     def ids(self, selector: str) -> set[int]:
         return {n.mem_id for n in self.tree.css(selector)}
+
+    def shown(self, selector: str, within: LexborNode | None = None) -> list[LexborNode]:
+        """Elements matching ``selector`` among those the reading holds (not hidden, not
+        navigation, not metadata), in document order; only descendants of ``within`` if given.
+
+        Answered from the walk's attribute index (``select.py``), not by a tree search.
+        """
+        compiled = matcher(selector)
+        index = self.index
+        scope: int | None = None
+        if within is not None:
+            scope = index.position.get(within.mem_id)
+            if scope is None:
+                return []
+        if compiled is None:
+            pool = within.css(selector) if within is not None else self.tree.css(selector)
+            return [n for n in pool if n.mem_id in index.position]
+        return [index.nodes[p] for p in index.select(compiled, scope)]
+
+    def shown_ids(self, selector: str) -> set[int]:
+        """mem_ids of :meth:`shown` elements."""
+        compiled = matcher(selector)
+        if compiled is None:
+            return {n.mem_id for n in self.shown(selector)}
+        mids = self.index.mids
+        return {mids[p] for p in self.index.select(compiled)}
 
     def span(self, node: LexborNode | int) -> Span:
         key = node if isinstance(node, int) else node.mem_id
@@ -330,9 +362,29 @@ class Page:
 
     # -- the walk --------------------------------------------------------------------------
 
-    def _walk(self, root: LexborNode | None, hidden: set[int], labels: set[int]) -> None:
+    def _walk(self, root: LexborNode | None) -> None:
         if root is None:
             return
+        index = self.index
+        ix_nodes, ix_mids, ix_tags, ix_attrs, ends = (
+            index.nodes,
+            index.mids,
+            index.tags,
+            index.attrs,
+            index.ends,
+        )
+        position, by_tag, by_attr, indexed = (
+            index.position,
+            index.by_tag,
+            index.by_attr,
+            INDEXED_ATTRS,
+        )
+        n_elements = 0
+        verdicts, verdict_attrs = _VERDICTS, _VERDICT_ATTRS
+        unread_sel = matcher(f"{HIDDEN_SELECTOR}, {UNREAD_SELECTOR}")
+        label_sel = matcher(LABEL_SELECTOR)
+        assert unread_sel is not None and label_sel is not None
+        labels: set[int] = set()
         lines, links, images, spans, tags, parents = (
             self.lines,
             self.links,
@@ -350,7 +402,7 @@ class Page:
         headings: list[int] = [0]
         bold = 0
         open_links: list[int] = []
-        stack: list[LexborNode | tuple[int, str, int, int, int]] = [root]
+        stack: list[LexborNode | tuple[int, str, int, int, int, int]] = [root]
 
         n_lines = n_links = n_images = 0  # len() of the three lists, kept by hand (hot loop)
 
@@ -379,7 +431,8 @@ class Page:
         while stack:
             item = pop()
             if type(item) is tuple:  # leaving an element
-                mid, tag, l0, a0, i0 = item
+                mid, tag, l0, a0, i0, pos = item
+                ends[pos] = len(ends)
                 if tag in block_tags or mid in labels:
                     if has_text:
                         flush()
@@ -417,8 +470,48 @@ class Page:
             if tag in skip_tags or tag[0] == "-":
                 continue
             mid = node.mem_id
-            if mid in hidden:
+            attrs = node.attributes
+            relevant = verdict_attrs.intersection(attrs) if attrs else ()
+            if not relevant:
+                key: object = tag
+            elif len(relevant) == 1 and "class" in relevant:
+                key = (tag, attrs["class"])
+            else:
+                key = (tag, *sorted((name, attrs[name] or "") for name in relevant))
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = (2 if unread_sel.element(tag, attrs) else 0) | (
+                    1 if label_sel.element(tag, attrs) else 0
+                )
+                if len(verdicts) >= MEMO_SIZE:
+                    verdicts.clear()
+                verdicts[key] = verdict
+            if verdict & 2:
                 continue
+            if verdict:
+                labels.add(mid)
+            # index.add(node, mid, tag, attrs), inlined (the hot loop)
+            pos = n_elements
+            n_elements += 1
+            ix_nodes.append(node)
+            ix_mids.append(mid)
+            ix_tags.append(tag)
+            ix_attrs.append(attrs)
+            ends.append(n_elements)
+            position[mid] = pos
+            tag_list = by_tag.get(tag)
+            if tag_list is None:
+                by_tag[tag] = [pos]
+            else:
+                tag_list.append(pos)
+            if attrs:
+                for name in indexed.intersection(attrs):
+                    value = attrs[name]
+                    values = by_attr[name]
+                    if value in values:
+                        values[value].append(pos)
+                    else:
+                        values[value] = [pos]
             tags[mid] = tag
             parents[mid] = path[-1] if path else 0
             if tag in block_tags or mid in labels:
@@ -434,7 +527,6 @@ class Page:
             elif tag == "b" or tag == "strong":
                 bold += 1
             elif tag == "img":
-                attrs = node.attributes
                 n_images += 1
                 images.append(
                     Img(
@@ -451,7 +543,7 @@ class Page:
                 continue
             a0 = n_links
             if tag == "a":
-                href = node.attributes.get("href")
+                href = attrs.get("href")
                 if href:
                     links.append(
                         Link(
@@ -464,7 +556,7 @@ class Page:
                     open_links.append(a0)
                     n_links += 1
             path.append(mid)
-            push((mid, tag, n_lines, a0, n_images))
+            push((mid, tag, n_lines, a0, n_images, pos))
             child = node.last_child
             while child is not None:
                 push(child)

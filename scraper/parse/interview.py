@@ -14,15 +14,18 @@ import re
 from scraper.model import Quote
 
 _QA = re.compile(r"^(?P<label>q|a|question|answer)\s*[:.)–—-]\s*(?P<rest>\S.*)$", re.I | re.S)
+#: Lower-case name particles ("Anahit van der Berg", "Omar al Hassan").
+_PARTICLE = r"(?:al|de|van|von|bin|ibn|der|den|ter|la|le|du|da|di|el)"
+_CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*"
 _NAME_LABEL = re.compile(
-    r"^(?P<name>commonspace\.eu|[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3})"
+    rf"^(?P<name>commonspace\.eu|{_CAP}(?:(?:\s+{_PARTICLE})*\s+{_CAP}){{0,3}})"
     r"\s*:\s+(?P<rest>\S.*)$",
     re.S,
 )
 _NOT_NAMES = frozenset(
     {"source", "sources", "photo", "note", "update", "editor's note", "read more"}
 )
-_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+|al|de|van|von|bin)){1,4}"
+_NAME = rf"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+(?:(?:\s+{_PARTICLE})*\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+){{1,4}}"
 _FROM_TITLE = re.compile(rf"[Ii]nterview(?:\s+with)?\s*[:\-–—]?\s*(?P<name>{_NAME})")
 _FROM_LEDE = re.compile(
     rf"(?:interview(?:ed)?\s+with|spoke\s+(?:to|with)|talk(?:s|ed)?\s+(?:to|with)|"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -52,6 +53,7 @@ _NOT_ARTICLE_FIRST = frozenset(
 _FILE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|mp[34]|css|js|xml)$", re.I)
 
 
+@lru_cache(maxsize=8192)
 def is_article_url(url: str) -> bool:
     """Whether a (canonical) URL looks like an article of the site rather than a listing/page."""
     parts = urlsplit(url)
@@ -111,6 +113,7 @@ class Layout:
 
     def __init__(self, page: Page, page_url: str, base: str, self_urls: set[str]) -> None:
         self.page = page
+        self._excluded: bytearray | None = None
         lines, links = page.lines, page.links
         n_lines = len(lines)
         self.links_on_line: dict[int, list[int]] = {}
@@ -119,13 +122,13 @@ class Layout:
         resolve = _resolver(base)
         self.origin = _origin(page_url)
         self.link_urls: list[str | None] = [resolve(link.href) for link in links]
-        nav = page.ids(NAV_SELECTOR)
+        nav = page.shown_ids(NAV_SELECTOR)
         self.nav_lines = _mask(page, nav, n_lines, 0)
         self.nav_links = _mask(page, nav, len(links), 2)
         self.h1 = self._find_h1()
         chrome = {
             mid
-            for mid in page.ids(CHROME_SELECTOR)
+            for mid in page.shown_ids(CHROME_SELECTOR)
             if mid in page.spans
             and not self._holds_h1(mid)
             and len(page.line_range(mid)) * 2 <= max(n_lines, 2)
@@ -134,7 +137,7 @@ class Layout:
         self.chrome_lines = _mask(page, chrome, n_lines, 0)
         self.chrome_links = _mask(page, chrome, len(links), 2)
         self.main_body = self._main_body()
-        title_ids = page.ids(TITLE_CLASS_SELECTOR)
+        title_ids = page.shown_ids(TITLE_CLASS_SELECTOR)
         self.headings: list[tuple[int, str]] = []
         self.stops: list[int] = []
         for i, line in enumerate(lines):
@@ -173,7 +176,7 @@ class Layout:
     def _main_body(self) -> int:
         best, best_chars = 0, 0
         self.main_body_node: LexborNode | None = None
-        for node in self.page.css(BODY_FIELD_SELECTOR):
+        for node in self.page.shown(BODY_FIELD_SELECTOR):
             rng = self.page.line_range(node)
             if rng and (self.chrome_lines[rng.start] or self.nav_lines[rng.start]):
                 continue
@@ -312,13 +315,19 @@ class Layout:
     def excluded_lines(
         self, kinds: tuple[str, ...] = ("related", "popular", "editors")
     ) -> bytearray:
-        """A mask of lines that belong to chrome, teaser items or the given blocks."""
+        """A mask of lines that belong to chrome, teaser items or the given blocks (the
+        default mask is computed once and shared: callers only read it)."""
+        default = kinds == ("related", "popular", "editors")
+        if default and self._excluded is not None:
+            return self._excluded
         mask = bytearray(self.chrome_lines)
         for run in self.runs:
             mask[run.start : run.end] = b"\x01" * max(0, run.end - run.start)
         for block in self.blocks:
             if block.kind in kinds:
                 mask[block.heading : block.end] = b"\x01" * (block.end - block.heading)
+        if default:
+            self._excluded = mask
         return mask
 
 

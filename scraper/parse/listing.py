@@ -81,7 +81,7 @@ def listing_items(ctx: Context) -> list[Teaser]:
     """Items in page order; featured ones flagged and not counted twice."""
     page, layout = ctx.page, ctx.layout
     skip = layout.block_runs("related", "popular")
-    featured_ids = page.ids(FEATURED_SELECTOR)
+    featured_ids = page.shown_ids(FEATURED_SELECTOR)
     featured_lines = bytearray(len(page.lines))
     for mid in featured_ids:
         a, b = page.span(mid)[:2]

@@ -1,0 +1,264 @@
+"""CSS selector lists answered from the page reading instead of by a fresh tree search.
+
+Every lexbor ``css()`` call walks the whole tree and tests each element against each
+alternative of the list; the parser asks a dozen such lists (``[class*=menu]``,
+``[class*=field--name-type]``, …) and on a real page that costs more than everything else.
+The reading walk (``dom.Page``) already visits every element it reads, so it records each
+element's attributes in an :class:`Index`; a selector list is then answered by testing each
+distinct attribute *value* once, not each element.
+
+Only simple selectors are understood: an optional tag, then ``.class``, ``#id``, ``[attr]`` or
+``[attr OP value]`` (OP one of ``= ~= ^= $= *= |=``), in comma-separated lists.
+:func:`compile_selector` returns None for anything else (combinators, pseudo-classes, the ``i``
+flag) and the caller falls back to lexbor. The index holds only the elements the reading walks
+(not hidden, not navigation, not inside ``<head>``/``<script>``/…): use it for questions about
+what a reader sees, and lexbor for metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from selectolax.lexbor import LexborNode
+
+#: Verdicts remembered per attribute test before the memo starts over (bounds its memory).
+MEMO_SIZE = 4096
+#: Attributes whose values the index keeps (the ones selectors ask about); others are scanned.
+INDEXED_ATTRS = frozenset(
+    {"class", "id", "role", "property", "itemprop", "itemtype", "typeof", "rel", "about"}
+)
+#: (attribute, operator, value); operator "" tests presence.
+Condition = tuple[str, str, str]
+Simple = tuple[str | None, tuple[Condition, ...]]
+
+_SIMPLE = re.compile(r"^(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)?(?P<rest>(?:[.#\[].*)?)$")
+_PART = re.compile(
+    r"""\.(?P<cls>-?[_a-zA-Z][\w-]*)"""
+    r"""|\#(?P<id>[\w-]+)"""
+    r"""|\[\s*(?P<attr>[\w:-]+)\s*(?:(?P<op>[~^$*|]?=)\s*"""
+    r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\]\s'"]+))\s*)?\]"""
+)
+
+
+@lru_cache(maxsize=512)
+def compile_selector(selector: str) -> tuple[Simple, ...] | None:
+    """The simple selectors of a selector list, or None if it uses anything else."""
+    out: list[Simple] = []
+    for raw in selector.split(","):
+        part = raw.strip()
+        match = _SIMPLE.match(part)
+        if not part or not match:
+            return None
+        tag, rest = match.group("tag"), match.group("rest")
+        conds: list[Condition] = []
+        pos = 0
+        while pos < len(rest):
+            m = _PART.match(rest, pos)
+            if m is None:
+                return None
+            if m.group("cls") is not None:
+                conds.append(("class", "~=", m.group("cls")))
+            elif m.group("id") is not None:
+                conds.append(("id", "=", m.group("id")))
+            else:
+                value = next((v for v in m.group("dq", "sq", "bare") if v is not None), "")
+                conds.append((m.group("attr").lower(), m.group("op") or "", value))
+            pos = m.end()
+        if tag is None and not conds:
+            return None
+        out.append((tag.lower() if tag else None, tuple(conds)))
+    return tuple(out)
+
+
+def value_matches(op: str, have: str | None, want: str) -> bool:
+    """Whether attribute value ``have`` satisfies ``[attr OP want]`` (CSS semantics)."""
+    if op == "":
+        return True
+    if have is None:
+        have = ""
+    if op == "=":
+        return have == want
+    if op == "*=":
+        return bool(want) and want in have
+    if op == "~=":
+        return bool(want) and want in have.split()
+    if op == "^=":
+        return bool(want) and have.startswith(want)
+    if op == "$=":
+        return bool(want) and have.endswith(want)
+    return have == want or have.startswith(want + "-")  # "|="
+
+
+class _AttrTest:
+    """Every test a selector list makes on one attribute, answered in one go per value."""
+
+    def __init__(self) -> None:
+        self.exists = False
+        self.equals: set[str] = set()
+        self.tokens: set[str] = set()
+        self.prefixes: list[str] = []
+        self.suffixes: list[str] = []
+        self.dashes: list[str] = []
+        self.needles: list[str] = []
+        self.contains: re.Pattern[str] | None = None
+        #: value → verdict: a site repeats the same class strings on every page
+        self.memo: dict[str | None, bool] = {}
+
+    def add(self, op: str, want: str) -> None:
+        if op == "":
+            self.exists = True
+        elif op == "=":
+            self.equals.add(want)
+        elif want and op == "~=":
+            self.tokens.add(want)
+        elif want and op == "^=":
+            self.prefixes.append(want)
+        elif want and op == "$=":
+            self.suffixes.append(want)
+        elif want and op == "*=":
+            self.needles.append(want)
+            self.contains = re.compile("|".join(map(re.escape, self.needles)))
+        elif op == "|=":
+            self.dashes.append(want)
+
+    def __call__(self, have: str | None) -> bool:
+        if self.exists:
+            return True
+        known = self.memo.get(have)
+        if known is None:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            known = self.memo[have] = self._test(have or "")
+        return known
+
+    def _test(self, value: str) -> bool:
+        return (
+            value in self.equals
+            or (self.contains is not None and self.contains.search(value) is not None)
+            or (bool(self.tokens) and not self.tokens.isdisjoint(value.split()))
+            or (bool(self.prefixes) and value.startswith(tuple(self.prefixes)))
+            or (bool(self.suffixes) and value.endswith(tuple(self.suffixes)))
+            or any(value == d or value.startswith(d + "-") for d in self.dashes)
+        )
+
+
+class Matcher:
+    """A compiled selector list: tag names, per-attribute tests, and the rest done in full."""
+
+    def __init__(self, simples: tuple[Simple, ...]) -> None:
+        self.tags: set[str] = set()
+        self.attrs: dict[str, _AttrTest] = {}
+        self.complex: list[Simple] = []
+        for tag, conds in simples:
+            if not conds and tag is not None:
+                self.tags.add(tag)
+            elif tag is None and len(conds) == 1:
+                name, op, want = conds[0]
+                self.attrs.setdefault(name, _AttrTest()).add(op, want)
+            else:
+                self.complex.append((tag, conds))
+
+    def element(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        """Whether one element (``tag``, ``attrs``) matches."""
+        if tag in self.tags:
+            return True
+        for name, test in self.attrs.items():
+            if name in attrs and test(attrs[name]):
+                return True
+        for want_tag, conds in self.complex:
+            if want_tag is not None and want_tag != tag:
+                continue
+            if all(a in attrs and value_matches(op, attrs[a], v) for a, op, v in conds):
+                return True
+        return False
+
+
+@lru_cache(maxsize=512)
+def matcher(selector: str) -> Matcher | None:
+    """The :class:`Matcher` of a selector list, or None when it is not made of simple ones."""
+    simples = compile_selector(selector)
+    return Matcher(simples) if simples is not None else None
+
+
+@dataclass
+class Index:
+    """The elements a reading walked, in document order, and who holds which attribute value."""
+
+    nodes: list[LexborNode] = field(default_factory=list)
+    mids: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    attrs: list[dict[str, str | None]] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)  # position after the element's last descendant
+    by_attr: dict[str, dict[str | None, list[int]]] = field(
+        default_factory=lambda: {name: {} for name in INDEXED_ATTRS}
+    )
+    by_tag: dict[str, list[int]] = field(default_factory=dict)
+    position: dict[int, int] = field(default_factory=dict)  # mem_id → position
+
+    def add(self, node: LexborNode, mid: int, tag: str, attrs: dict[str, str | None]) -> int:
+        pos = len(self.mids)
+        self.nodes.append(node)
+        self.mids.append(mid)
+        self.tags.append(tag)
+        self.attrs.append(attrs)
+        self.ends.append(pos + 1)
+        self.position[mid] = pos
+        by_tag = self.by_tag.get(tag)
+        if by_tag is None:
+            self.by_tag[tag] = [pos]
+        else:
+            by_tag.append(pos)
+        if attrs:
+            by_attr = self.by_attr
+            for name in INDEXED_ATTRS.intersection(attrs):
+                value = attrs[name]
+                values = by_attr[name]
+                if value in values:
+                    values[value].append(pos)
+                else:
+                    values[value] = [pos]
+        return pos
+
+    def _values(self, name: str) -> dict[str | None, list[int]]:
+        """Attribute ``name``'s values and who holds them (indexed, or gathered now)."""
+        if name in INDEXED_ATTRS:
+            return self.by_attr[name]
+        values: dict[str | None, list[int]] = {}
+        for p, attrs in enumerate(self.attrs):
+            if name in attrs:
+                values.setdefault(attrs[name], []).append(p)
+        return values
+
+    def select(self, match: Matcher, within: int | None = None) -> list[int]:
+        """Positions of matching elements in document order (descendants of ``within`` only)."""
+        found: set[int] = set()
+        for tag_name in match.tags:
+            found.update(self.by_tag.get(tag_name, ()))
+        for name, test in match.attrs.items():
+            memo = test.memo
+            for have, ps in self._values(name).items():
+                verdict = memo.get(have)
+                if verdict is None:
+                    verdict = test(have)
+                if verdict:
+                    found.update(ps)
+        for tag, conds in match.complex:
+            name, op, want = conds[0] if conds else ("", "", "")
+            pool = (
+                [p for have, ps in self._values(name).items()
+                 if value_matches(op, have, want) for p in ps]
+                if conds
+                else self.by_tag.get(tag or "", [])
+            )  # fmt: skip
+            for p in pool:
+                attrs = self.attrs[p]
+                if (tag is None or self.tags[p] == tag) and all(
+                    a in attrs and value_matches(o, attrs[a], v) for a, o, v in conds
+                ):
+                    found.add(p)
+        if within is not None:
+            start, end = within, self.ends[within]
+            return sorted(p for p in found if start < p < end)
+        return sorted(found)
