@@ -211,4 +211,3 @@ class Evidence:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
-
