@@ -39,7 +39,7 @@ def build_context(html: bytes, url: str) -> Context:
     meta = read_meta(page)
     warnings = [*page.warnings, *meta.warnings]
     base = url
-    base_node = page.tree.css_first("base[href]")
+    base_node = meta.base
     if base_node is not None:
         base = absolutize(base_node.attributes.get("href"), url) or url
     canonical = None

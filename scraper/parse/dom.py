@@ -115,6 +115,8 @@ HIDDEN_SELECTOR = (
 #: same few hundred combinations; the memo is bounded and holds only that pure function.
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
+#: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
+TEXT_TAG_ID = 2
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
 
 
@@ -306,6 +308,7 @@ class Page:
             chars = bold_chars = link_chars = 0
 
         pop, push = stack.pop, stack.append
+        names: dict[int, str] = {}  # tag_id → tag name (ids of custom tags are per document)
         block_tags, skip_tags, headings_of = BLOCK_TAGS, SKIP_TAGS, HEADINGS
         while stack:
             item = pop()
@@ -326,8 +329,8 @@ class Page:
                 spans[mid] = (l0, n_lines + has_text, a0, n_links, i0, n_images)
                 continue
             node: LexborNode = item  # type: ignore[assignment]
-            tag = node.tag or "-"
-            if tag == "-text":
+            tag_id = node.tag_id
+            if tag_id == TEXT_TAG_ID:
                 chunk: str = node.text_content  # type: ignore[assignment]
                 n = len(chunk.strip())
                 if not n and not has_text:
@@ -346,6 +349,9 @@ class Page:
                     if open_links:
                         link_chars += n
                 continue
+            tag = names.get(tag_id, "")
+            if not tag:
+                tag = names[tag_id] = node.tag or "-"
             if tag in skip_tags or tag[0] == "-":
                 continue
             mid = node.mem_id

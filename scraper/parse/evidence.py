@@ -67,6 +67,7 @@ class Meta:
     html_lang: str | None = None
     body_classes: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    base: LexborNode | None = None  # the first <base href>
 
     def first(self, *names: str) -> str | None:
         """The first non-empty content among meta tags called ``names`` (in that order)."""
@@ -108,10 +109,23 @@ def _walk_jsonld(value: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
                 _walk_jsonld(value[key], out, depth + 1)
 
 
+#: One lexbor query for everything :func:`read_meta` reads (each full-tree query costs about as
+#: much as reading the page's attributes in Python); its answer is split by tag, which is exact
+#: because each tag can only have matched its own alternative.
+_META_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
+
+
 def read_meta(page: Page) -> Meta:
     """Collect meta tags, link rels, JSON-LD, ``<html lang>`` and ``<body class>``."""
     meta = Meta()
-    for node in page.css("meta"):
+    by_tag: dict[str, list[LexborNode]] = {
+        "html": [], "meta": [], "link": [], "script": [], "base": []
+    }  # fmt: skip
+    for node in page.css(_META_QUERY):
+        group = by_tag.get(node.tag or "")
+        if group is not None:
+            group.append(node)
+    for node in by_tag["meta"]:
         attrs = node.attributes
         content = attrs.get("content")
         if content is None:
@@ -120,11 +134,11 @@ def read_meta(page: Page) -> Meta:
             name = attrs.get(key)
             if name:
                 meta.props.setdefault(name.strip().lower(), []).append(content)
-    for node in page.css("link[rel][href]"):
+    for node in by_tag["link"]:
         href = node.attributes.get("href") or ""
         for rel in (node.attributes.get("rel") or "").lower().split():
             meta.rels.setdefault(rel, []).append(href)
-    for node in page.css('script[type="application/ld+json"]'):
+    for node in by_tag["script"]:
         raw = node.text(deep=True) or ""
         if len(raw) > MAX_JSONLD_CHARS:
             meta.warnings.append("JSON-LD block too large; ignored")
@@ -135,7 +149,8 @@ def read_meta(page: Page) -> Meta:
             meta.warnings.append("JSON-LD block is not valid JSON; ignored")
             continue
         _walk_jsonld(data, meta.jsonld)
-    html = page.tree.css_first("html")
+    meta.base = by_tag["base"][0] if by_tag["base"] else None
+    html = by_tag["html"][0] if by_tag["html"] else None
     if html is not None:
         lang = html.attributes.get("lang") or html.attributes.get("xml:lang")
         meta.html_lang = norm(lang) if lang and norm(lang) else None

@@ -231,11 +231,13 @@ class Layout:
 
     def _place_runs(self) -> None:
         page, runs = self.page, self.runs
-        under: dict[int, set[int]] = {}
+        under: dict[int, int] = {}  # element → the one run under it, or -1 for several
+        links = page.links
         for r, run in enumerate(runs):
             for j in run.links:
-                for anc in page.links[j].path[-_CONTAINER_DEPTH:]:
-                    under.setdefault(anc, set()).add(r)
+                for anc in links[j].path[-_CONTAINER_DEPTH:]:
+                    if under.setdefault(anc, r) != r:
+                        under[anc] = -1
         forbidden: set[int] = set()
         marks = [i for i, _ in self.headings] + self.stops
         if self.h1 is not None:
@@ -252,7 +254,7 @@ class Layout:
             for anc in reversed(page.links[run.links[0]].path[-_CONTAINER_DEPTH:]):
                 if (
                     anc in forbidden
-                    or under.get(anc) != {r}
+                    or under.get(anc) != r
                     or page.tags.get(anc) in ("html", "body", "main")
                     or len(page.line_range(anc)) > MAX_ITEM_LINES
                 ):
