@@ -92,10 +92,8 @@ def write_article_json(archive_dir: Path, article: dict[str, Any]) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh:  # no fsync: derived data, rebuilt from the WARCs
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:

@@ -240,11 +240,31 @@ def _fts(terms: list[str], op: str) -> str:
     return f" {op} ".join(f'"{t}"' for t in dict.fromkeys(terms))
 
 
+def _phrase(terms: list[str]) -> str:
+    return '"' + " ".join(terms) + '"'
+
+
+def _shingles(qw: list[str], size: int = 4) -> str:
+    """Overlapping word runs of the quote, OR-ed: a version with a word or two edited still
+    contains most of them, and bm25 ranks it by how many it contains."""
+    runs = [qw[i : i + size] for i in range(0, max(1, len(qw) - size + 1), 2)]
+    return " OR ".join(dict.fromkeys(_phrase(r) for r in runs))
+
+
 def _candidates(index: Index, qw: list[str], limit: int) -> list[VersionRow]:
-    found = {v.id: v for v in index.search_versions(_fts(qw, "AND"), limit)}
-    if len(found) < limit:
-        rare = [w for w in qw if len(w) > 3] or qw
-        for v in index.search_versions(_fts(rare, "OR"), limit):
+    """Versions worth scoring, most promising first.
+
+    Exact word sequences first (a phrase query finds every one, however common its words),
+    then versions sharing runs of the quote's words (near matches: a word changed, a quote
+    split across paragraphs), then, for short or heavily edited quotes, versions with all or
+    the rarer of its words. Only the stages after the first are cut at ``limit``."""
+    found = {v.id: v for v in index.search_versions(_phrase(qw), max(limit, 1000))}
+    stages = [_shingles(qw)] if len(qw) >= 6 else []
+    stages += [_fts(qw, "AND"), _fts([w for w in qw if len(w) > 3] or qw, "OR")]
+    for query in stages:
+        if len(found) >= limit:
+            break
+        for v in index.search_versions(query, limit):
             found.setdefault(v.id, v)
     return list(found.values())
 

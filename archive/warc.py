@@ -3,8 +3,11 @@
 Every file starts with a ``warcinfo`` record and holds one gzip member per record, so any record
 can be read on its own from its ``Capture.offset``. A file is written as ``NAME.warc.gz.open``
 and renamed to ``NAME.warc.gz`` when closed; a new process never appends to an existing file.
-After each call the bytes are flushed and fsync'd, so a record whose ``Capture`` has been
-returned survives the process being killed: the index may only refer to records written here.
+After each call the bytes are flushed to the operating system, so a record whose ``Capture``
+has been returned survives the process being killed (SIGKILL included). They are also fsync'd
+at once — or, with ``sync_each=False``, at the next ``sync()``, which the crawler calls before
+every index commit: either way the index never refers to a record that is not on disk, and a
+crawl pays one fsync per article instead of one per record.
 
 Faithfulness rules (why the header block can be trusted to describe the stored body):
 
@@ -162,6 +165,7 @@ class WarcWriter:
         user_agent: str | None = None,
         robots_policy: str = "obey",
         extra_info: Mapping[str, str] | None = None,
+        sync_each: bool = True,
     ) -> None:
         if max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
@@ -187,6 +191,8 @@ class WarcWriter:
         self._warcinfo_id = ""
         self._written: list[str] = []
         self._closed = False
+        self._sync_each = sync_each
+        self._dirty = False
 
     # ------------------------------------------------------------------ overridable
 
@@ -467,7 +473,23 @@ class WarcWriter:
     def _sync(self) -> None:
         assert self._fh is not None
         self._fh.flush()
-        _fsync(self._fh)
+        if self._sync_each:
+            _fsync(self._fh)
+        else:
+            self._dirty = True
+
+    def sync(self) -> None:
+        """fsync what has been written since the last sync (with ``sync_each=False``)."""
+        with self._lock:
+            if self._dirty and self._fh is not None:
+                try:
+                    _fsync(self._fh)
+                except OSError as exc:
+                    advice = f": {DISK_ADVICE}" if exc.errno in _DISK_FULL else ""
+                    raise ArchiveError(
+                        str(self._open_path), f"cannot write WARC record: {exc}{advice}"
+                    ) from exc
+            self._dirty = False
 
     def _undo(self, start: int) -> None:
         """Cut a half-written record off the end of the file, so the file stays readable."""

@@ -151,6 +151,7 @@ class Crawler:
                 operator=self.config.operator,
                 user_agent=self.config.user_agent,
                 robots_policy="obey" if self.config.obey_robots else "ignore",
+                sync_each=False,  # one fsync per checkpoint, before the index commits
             )
             try:
                 yield self
@@ -165,6 +166,11 @@ class Crawler:
             self.summary.bytes = self.fetcher.bytes_received
             if self._own_client:
                 self.client.close()
+
+    def _checkpoint(self) -> None:
+        """Make the WARC records durable, then commit the index rows that point at them."""
+        self.warc.sync()
+        self.index.commit()
 
     @property
     def warc(self) -> WarcWriter:
@@ -195,7 +201,7 @@ class Crawler:
             self.fetcher.gate.delay = delay
         self.robots = rules
         self.emit(Event("robots", url, rules.reason))
-        self.index.commit()
+        self._checkpoint()
         return rules
 
     def _allowed(self, url: str) -> bool:
@@ -286,7 +292,7 @@ class Crawler:
         items = [canonicalize(it.url) for it in parsed.items]
         event = listing_event(url, page, items, parsed.next_url, capture.fetched_at)
         log_event(self.warc, self.index, event, capture)
-        self.index.commit()
+        self._checkpoint()
         return parsed
 
     def _fetch_articles(self, items: list[Teaser]) -> list[Article]:
@@ -302,7 +308,7 @@ class Crawler:
                 article = self._store_article(item, outcome)
                 if article is not None:
                     results.append(article)
-                self.index.commit()
+                self._checkpoint()
         return results
 
     def _fetch_and_parse(

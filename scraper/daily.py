@@ -251,7 +251,7 @@ class DailyCrawler(Crawler):
             if not complete and not unseen_in_walk and not self.stop.is_set():
                 event = walk_event(listing_url, page, iso_utc(datetime.now(UTC)))
                 log_event(self.warc, self.index, event, None)
-                self.index.commit()
+                self._checkpoint()
                 return
             if self.config.pages is not None and page >= self.config.pages:
                 break
@@ -281,7 +281,7 @@ class DailyCrawler(Crawler):
         keys = [canonicalize(it.url) for it in feed.items]
         log_event(self.warc, self.index, listing_event(url, 0, keys, None, capture.fetched_at),
                   capture)  # fmt: skip
-        self.index.commit()
+        self._checkpoint()
         known = self.index.known_urls(keys)
         fresh = self._fresh_items(
             it for it, k in zip(feed.items, keys, strict=True) if k not in known
