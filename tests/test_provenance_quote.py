@@ -122,3 +122,28 @@ def test_corrupt_index_says_reindex(archive: Path) -> None:
     (archive / "index.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(ArchiveError, match="scrape reindex"):
         find_quote(archive, QuoteQuery(QUOTE))
+
+
+def crowded_archive(root: Path) -> tuple[Path, str]:
+    """300 versions rich in the quote's words, and one long article with the quote itself."""
+    from scraper.model import Article
+
+    quote = "the border commission will meet again in the spring to settle the last villages"
+    noise = " ".join(reversed(quote.split())) + " hamlets. " + "border spring villages " * 5
+    with Index.open(root) as index:
+        for n in range(300):
+            url = f"https://www.commonspace.eu/news/noise-{n}"
+            index.record_article(Article(url, url, title=f"Noise {n}", body=(noise,)), "2024-01-01")
+        url = "https://www.commonspace.eu/news/the-one"
+        filler = tuple(f"Paragraph {i} about unrelated matters of trade." for i in range(40))
+        body = (*filler[:20], f"An official said {quote} after the talks.", *filler[20:])
+        index.record_article(Article(url, url, title="The one", body=body), "2024-01-02")
+    return root, quote
+
+
+def test_common_words_never_hide_the_article(tmp_path: Path) -> None:
+    """The article with the exact words wins even when hundreds of others rank higher by words."""
+    root, quote = crowded_archive(tmp_path)
+    for text in (quote, quote.replace("villages", "hamlets")):
+        matches = find_quote(root, QuoteQuery(text, verify=False))
+        assert matches and matches[0].url.endswith("/the-one"), text
