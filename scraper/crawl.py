@@ -244,7 +244,7 @@ class Crawler:
             if since is not None and articles and all(_older(a, since) for a in articles):
                 self.emit(Event("info", url, f"every article on this page is older than {since}"))
                 break
-            url = listing.next_url or _with_page(url, page)
+            url = listing.next_url or page_url(url, page)
         return self.summary
 
     def crawl_urls(self, urls: Iterable[str]) -> CrawlSummary:
@@ -428,7 +428,8 @@ def _older(article: Article, since: date) -> bool:
         return False
 
 
-def _with_page(url: str, page: int) -> str:
+def page_url(url: str, page: int) -> str:
+    """``url`` with its ``page=`` query parameter set to ``page`` (other parameters kept)."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
     query.append(("page", str(page)))

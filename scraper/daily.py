@@ -50,7 +50,7 @@ from archive.repair import Repair, repair_open_warcs
 from archive.verify import warc_path
 
 from .config import CrawlConfig
-from .crawl import Crawler, CrawlSummary, Event, EventSink, _with_page
+from .crawl import Crawler, CrawlSummary, Event, EventSink, page_url
 from .errors import ArchiveError, FetchError, ParseError, UsageError
 from .fetch import Fetched, FetchFailed
 from .model import Article, Capture, Headers, Listing, Teaser
@@ -255,7 +255,7 @@ class DailyCrawler(Crawler):
                 return
             if self.config.pages is not None and page >= self.config.pages:
                 break
-            url = listing.next_url or _with_page(url, page)
+            url = listing.next_url or page_url(url, page)
         if not complete:
             self.pending.append(listing_url)
 
