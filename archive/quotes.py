@@ -254,11 +254,14 @@ def _shingles(qw: list[str], size: int = 4) -> str:
 def _candidates(index: Index, qw: list[str], limit: int) -> list[VersionRow]:
     """Versions worth scoring, most promising first.
 
-    Exact word sequences first (a phrase query finds every one, however common its words),
-    then versions sharing runs of the quote's words (near matches: a word changed, a quote
-    split across paragraphs), then, for short or heavily edited quotes, versions with all or
-    the rarer of its words. Only the stages after the first are cut at ``limit``."""
+    Exact word sequences first: a phrase query finds every version containing the quote's
+    words in order (case, accents, punctuation and paragraph breaks aside), however common the
+    words are. When there is any, those are the answer. Otherwise near matches: versions
+    sharing runs of the quote's words (a word or two changed), then, for short or heavily
+    edited quotes, versions with all or the rarer of its words, each stage cut at ``limit``."""
     found = {v.id: v for v in index.search_versions(_phrase(qw), max(limit, 1000))}
+    if found:
+        return list(found.values())
     stages = [_shingles(qw)] if len(qw) >= 6 else []
     stages += [_fts(qw, "AND"), _fts([w for w in qw if len(w) > 3] or qw, "OR")]
     for query in stages:
