@@ -7,34 +7,15 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from archive import (
-    FORMATS,
-    ExportOptions,
-    QuoteQuery,
-    any_tampered,
-    article_details,
-    build_bundle,
-    export_articles,
-    export_parquet,
-    find_quote,
-    iso_utc,
-    prepare_replay,
-    reindex,
-    serve,
-    verify_archive,
-    verify_wacz,
-)
-from archive.history import article_history, changes_since, diff_versions
+import archive as arc  # lazy (PEP 562): each command loads only the modules it uses
 from scraper import __version__, views
 from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
-from scraper.crawl import CrawlSummary, Event, run_articles, run_section
-from scraper.daily import DailyConfig, DailySummary, read_toml, run_daily
 from scraper.errors import (
     EXIT_ARCHIVE,
     EXIT_DRIFT,
@@ -45,9 +26,12 @@ from scraper.errors import (
     ScraperError,
     UsageError,
 )
-from scraper.parse import parse_page
 from scraper.sanitize import for_terminal
 from scraper.sections import ALL_SECTIONS, resolve_section
+
+if TYPE_CHECKING:
+    from scraper.crawl import CrawlSummary, Event
+    from scraper.daily import DailySummary
 
 app = typer.Typer(
     name="scrape",
@@ -152,6 +136,8 @@ def section(
     user_agent: UserAgentOpt = None,
 ) -> None:
     """Crawl a section's listing pages and archive every article on them."""
+    from scraper.crawl import run_section
+
     try:
         config = _config(archive, base_url, pages, since, delay, concurrency, user_agent)
         listing_url = resolve_section(section, config.base_url)
@@ -173,6 +159,8 @@ def article(
     user_agent: UserAgentOpt = None,
 ) -> None:
     """Fetch and archive the given articles (always fetched again)."""
+    from scraper.crawl import run_articles
+
     try:
         config = _config(archive, base_url, None, None, delay, concurrency, user_agent)
         with views.Reporter(err) as reporter:
@@ -191,6 +179,8 @@ def parse(
     ] = None,
 ) -> None:
     """Parse a saved page offline and print its JSON (an article or a listing)."""
+    from scraper.parse import parse_page
+
     try:
         if path == "-":
             data = sys.stdin.buffer.read()
@@ -225,22 +215,22 @@ def export(
     ] = None,
 ) -> None:
     """Articles in the archive (latest version by default), as JSON lines, CSV or Parquet."""
-    if fmt not in FORMATS:
+    if fmt not in arc.FORMATS:
         err.print(f"[red]error:[/red] --format {for_terminal(fmt)}: choose jsonl, csv or parquet")
         raise typer.Exit(2)
     try:
-        options = ExportOptions(all_versions, section, type_, since)
+        options = arc.ExportOptions(all_versions, section, type_, since)
         if fmt == "parquet":
             if out_file is None:
                 raise UsageError("--format parquet needs --out FILE.parquet")
-            count = export_parquet(archive, out_file, options)
+            count = arc.export_parquet(archive, out_file, options)
         elif out_file is None:
-            count = export_articles(archive, sys.stdout, fmt, options)
+            count = arc.export_articles(archive, sys.stdout, fmt, options)
         else:
             tmp = out_file.with_name(out_file.name + ".part")
             try:
                 with tmp.open("w", encoding="utf-8", newline="") as fh:
-                    count = export_articles(archive, fh, fmt, options)
+                    count = arc.export_articles(archive, fh, fmt, options)
                 tmp.replace(out_file)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
@@ -278,7 +268,7 @@ def quote(
 ) -> None:
     """Where does this quote come from? Articles, versions, captures, verified bytes."""
     try:
-        matches = find_quote(archive, QuoteQuery(text, limit=limit))
+        matches = arc.find_quote(archive, arc.QuoteQuery(text, limit=limit))
     except ScraperError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -287,7 +277,7 @@ def quote(
         views.print_match(out, m)
     if not matches:
         err.print("no article in the archive contains this quote")
-    if any_tampered(matches):
+    if arc.any_tampered(matches):
         err.print("[bold red]TAMPERED[/bold red]: stored bytes differ from when they were captured")
         raise typer.Exit(EXIT_ARCHIVE)
     raise typer.Exit(EXIT_OK if matches else EXIT_PARTIAL)
@@ -301,7 +291,7 @@ def show(
 ) -> None:
     """One article: its fields, every version and every capture (re-verified)."""
     try:
-        d = article_details(archive, url)
+        d = arc.article_details(archive, url)
     except ScraperError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -340,7 +330,7 @@ def verify(
 ) -> None:
     """Check every WARC record, digest and index pointer (or one WACZ bundle)."""
     try:
-        report = verify_wacz(wacz) if wacz is not None else verify_archive(archive)
+        report = arc.verify_wacz(wacz) if wacz is not None else arc.verify_archive(archive)
     except ScraperError as exc:
         raise _fail(exc) from None
     views.print_report(out, report)
@@ -351,7 +341,7 @@ def verify(
 def reindex_cmd(archive: ArchiveOpt = DEFAULT_ARCHIVE) -> None:
     """Rebuild index.sqlite from the WARC files alone (the old one is replaced atomically)."""
     try:
-        report = reindex(archive)
+        report = arc.reindex(archive)
     except ScraperError as exc:
         raise _fail(exc) from None
     out.print(f"read {report.files} WARC files ({report.records} records): "
@@ -370,7 +360,7 @@ def replay(
 ) -> None:
     """Serve the archive for browsing with pywb on 127.0.0.1 (or print how)."""
     try:
-        setup = prepare_replay(archive, port)
+        setup = arc.prepare_replay(archive, port)
         out.print(f"wrote {setup.captures} CDXJ lines to {for_terminal(setup.cdxj)}")
         if print_only or setup.wayback is None:
             if setup.wayback is None:
@@ -378,7 +368,7 @@ def replay(
             out.print(for_terminal(setup.instructions, one_line=False))
             raise typer.Exit(EXIT_OK)
         out.print(f"serving {setup.url()} — Ctrl-C to stop")
-        code = serve(setup)
+        code = arc.serve(setup)
     except ScraperError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
@@ -394,7 +384,9 @@ def bundle(
 ) -> None:
     """Write one article's evidence package: a WACZ with its WARC records and hashes."""
     try:
-        report = build_bundle(archive, url, out_file, software=f"commonspace-scraper {__version__}")
+        report = arc.build_bundle(
+            archive, url, out_file, software=f"commonspace-scraper {__version__}"
+        )
     except ScraperError as exc:
         raise _fail(exc) from None
     table = views.evidence_table("file", "bytes", "sha256")
@@ -435,6 +427,8 @@ def daily(
     ] = None,
 ) -> None:
     """Archive what is new since the last run and re-check recent articles (for cron)."""
+    from scraper.daily import DailyConfig, read_toml, run_daily
+
     try:
         log = log_file.open("a", encoding="utf-8") if log_file else None
     except OSError as exc:
@@ -442,7 +436,7 @@ def daily(
 
     def note(text: str) -> None:
         if log is not None:
-            log.write(f"{iso_utc(datetime.now(UTC))} {for_terminal(text)}\n")
+            log.write(f"{arc.iso_utc(datetime.now(UTC))} {for_terminal(text)}\n")
             log.flush()
 
     def on_event(e: Event) -> None:
@@ -482,6 +476,8 @@ def history(
     as_json: JsonOpt = False,
 ) -> None:
     """An article's versions with their captures, and a word diff between two of them."""
+    from archive.history import article_history, diff_versions
+
     try:
         h = article_history(archive, url)
         b = h.version(new or len(h.versions))
@@ -512,6 +508,8 @@ def changes(
     as_json: JsonOpt = False,
 ) -> None:
     """Every article edited since a date, with what kind of change."""
+    from archive.history import changes_since
+
     try:
         edits = changes_since(archive, str(_since(since)))
     except ScraperError as exc:

@@ -14,27 +14,99 @@ package (``verify_wacz`` checks one), ``prepare_replay`` sets up pywb.
 
 from __future__ import annotations
 
-from .articles import article_json_path, article_relpath, write_article_json
-from .bundle import BundleReport, build_bundle, verify_wacz
-from .cdxj import surt
-from .details import ArticleDetails, article_details
-from .events import (
-    apply_event,
-    failure_event,
-    infer_kind,
-    listing_event,
-    log_event,
-    soft404_event,
-)
-from .export import FORMATS, ExportOptions, export_articles, export_parquet
-from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
-from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, warc_name
-from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
-from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
-from .reindex import ReindexReport, reindex
-from .replay import ReplaySetup, prepare_replay, serve
-from .verify import CaptureCheck, Problem, VerifyReport, check_capture, verify_archive
-from .warc import WarcWriter
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Submodule of each public name. They are imported on first use (PEP 562), so that a command
+# needing one corner of the archive (``scrape quote``) does not pay for all of it at start-up.
+_WHERE = {
+    "article_json_path": "articles",
+    "article_relpath": "articles",
+    "write_article_json": "articles",
+    "BundleReport": "bundle",
+    "build_bundle": "bundle",
+    "verify_wacz": "bundle",
+    "surt": "cdxj",
+    "ArticleDetails": "details",
+    "article_details": "details",
+    "apply_event": "events",
+    "failure_event": "events",
+    "infer_kind": "events",
+    "listing_event": "events",
+    "log_event": "events",
+    "soft404_event": "events",
+    "ExportOptions": "export",
+    "FORMATS": "export",
+    "export_articles": "export",
+    "export_parquet": "export",
+    "CAPTURE_KINDS": "index",
+    "Failure": "index",
+    "Index": "index",
+    "SCHEMA_VERSION": "index",
+    "VersionRow": "index",
+    "closed_warcs": "layout",
+    "iso_utc": "layout",
+    "open_warcs": "layout",
+    "parse_warc_name": "layout",
+    "warc_name": "layout",
+    "QuoteMatch": "quotes",
+    "QuoteQuery": "quotes",
+    "any_tampered": "quotes",
+    "find_quote": "quotes",
+    "WarcRecord": "reader",
+    "iter_metadata": "reader",
+    "iter_records": "reader",
+    "payload_digest_of": "reader",
+    "read_record": "reader",
+    "ReindexReport": "reindex",
+    "reindex": "reindex",
+    "ReplaySetup": "replay",
+    "prepare_replay": "replay",
+    "serve": "replay",
+    "CaptureCheck": "verify",
+    "Problem": "verify",
+    "VerifyReport": "verify",
+    "check_capture": "verify",
+    "verify_archive": "verify",
+    "WarcWriter": "warc",
+}
+
+if TYPE_CHECKING:
+    from .articles import article_json_path, article_relpath, write_article_json
+    from .bundle import BundleReport, build_bundle, verify_wacz
+    from .cdxj import surt
+    from .details import ArticleDetails, article_details
+    from .events import (
+        apply_event,
+        failure_event,
+        infer_kind,
+        listing_event,
+        log_event,
+        soft404_event,
+    )
+    from .export import FORMATS, ExportOptions, export_articles, export_parquet
+    from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
+    from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, warc_name
+    from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
+    from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
+    from .reindex import ReindexReport, reindex
+    from .replay import ReplaySetup, prepare_replay, serve
+    from .verify import CaptureCheck, Problem, VerifyReport, check_capture, verify_archive
+    from .warc import WarcWriter
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'archive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "CAPTURE_KINDS",

@@ -7,7 +7,7 @@ decides an exit code. Every piece of scraped text passes through ``for_terminal`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -20,11 +20,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from archive import QuoteMatch, VerifyReport
-from archive.history import diff_versions
-
-from .crawl import CrawlSummary, Event
 from .sanitize import for_terminal
+
+if TYPE_CHECKING:  # only for annotations: importing them would slow every command's start
+    from archive import QuoteMatch, VerifyReport
+
+    from .crawl import CrawlSummary, Event
 
 STATES = {
     "verified": "[green]verified[/green]",
@@ -155,6 +156,8 @@ def print_report(console: Console, report: VerifyReport) -> None:
 
 def print_diff(console: Console, old: dict[str, Any], new: dict[str, Any]) -> None:
     """A word-level diff between two versions of an article, grouped by kind of change."""
+    from archive.history import diff_versions
+
     changes = diff_versions(old, new)
     for change in changes:
         console.print(f"[bold]{change.kind}[/bold] {for_terminal(change.detail)}")
