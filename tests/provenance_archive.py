@@ -34,18 +34,20 @@ SPLIT = ("“The border will be opened", "in the spring,” said the minister.")
 
 
 class FixedWriter(WarcWriter):
-    """A writer with predictable record ids and clock."""
+    """A writer with predictable record ids and a clock ticking a second per record from
+    ``start``, as warcio's own writer tests use."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, start: datetime = T0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ids = itertools.count(1)
         self._ticks = itertools.count()
+        self._start = start
 
     def _new_record_id(self) -> str:
         return f"<urn:uuid:00000000-0000-0000-0000-{next(self._ids):012d}>"
 
     def _now(self) -> datetime:
-        return T0 + timedelta(seconds=next(self._ticks))
+        return self._start + timedelta(seconds=next(self._ticks))
 
 
 def html(article: Article) -> bytes:

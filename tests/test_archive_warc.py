@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import itertools
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +16,17 @@ from warcio.archiveiterator import ArchiveIterator
 from archive import WarcWriter, parse_warc_name, payload_digest_of
 from scraper.errors import UsageError
 from scraper.model import Exchange
+from tests import provenance_archive
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
 HTML = "<html><body><p>Ереван – Baku: peace talks</p></body></html>".encode()
 
 
-class FixedWriter(WarcWriter):
-    """A writer with predictable record ids and clock, as warcio's own writer tests use."""
+class FixedWriter(provenance_archive.FixedWriter):
+    """The shared deterministic writer, starting at this module's ``T0``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._ids = itertools.count(1)
-        self._ticks = itertools.count()
-
-    def _new_record_id(self) -> str:
-        return f"<urn:uuid:00000000-0000-0000-0000-{next(self._ids):012d}>"
-
-    def _now(self) -> datetime:
-        return T0 + timedelta(seconds=next(self._ticks))
+        super().__init__(*args, start=T0, **kwargs)
 
 
 def make_exchange(
