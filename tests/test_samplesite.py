@@ -487,3 +487,11 @@ def test_accept_encoding_parsing() -> None:
     """gzip is used only when the client's Accept-Encoding allows it."""
     assert accepts_gzip("gzip, deflate") and accepts_gzip("br;q=1.0, gzip;q=0.8")
     assert not accepts_gzip("gzip;q=0") and not accepts_gzip("identity") and not accepts_gzip(None)
+
+
+def test_demo_picks_the_real_site_only_when_it_answers(site_url: str) -> None:
+    """`make demo` scrapes the real site only if a connection to it opens."""
+    from tests.samplesite.demo import site_reachable
+
+    assert site_reachable(site_url)
+    assert not site_reachable("http://127.0.0.1:9", timeout=1.0)
