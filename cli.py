@@ -3,7 +3,6 @@ render the result with rich, map the library's errors to exit codes."""
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from scraper.errors import (
     ScraperError,
     UsageError,
 )
-from scraper.sanitize import for_terminal
+from scraper.sanitize import for_terminal, safe_json
 from scraper.sections import ALL_SECTIONS, resolve_section
 
 if TYPE_CHECKING:
@@ -195,7 +194,7 @@ def parse(
         result = parse_page(data, page_url)
     except ScraperError as exc:
         raise _fail(exc) from None
-    sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(safe_json(result.to_dict(), indent=2) + "\n")
 
 
 @app.command()
@@ -272,7 +271,7 @@ def quote(
     except ScraperError as exc:
         raise _fail(exc) from None
     if as_json:
-        sys.stdout.write(json.dumps([m.to_dict() for m in matches], ensure_ascii=False) + "\n")
+        sys.stdout.write(safe_json([m.to_dict() for m in matches]) + "\n")
     for m in [] if as_json else matches:
         views.print_match(out, m)
     if not matches:
@@ -295,7 +294,7 @@ def show(
     except ScraperError as exc:
         raise _fail(exc) from None
     if as_json:
-        sys.stdout.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(safe_json(d.to_dict()) + "\n")
         raise typer.Exit(EXIT_OK if d.intact else EXIT_ARCHIVE)
     fields = Table(show_header=False, box=None, pad_edge=False)
     for key in ("title", "url", "section", "type", "published", "modified", "authors"):
@@ -459,7 +458,7 @@ def daily(
         if log is not None:
             log.close()
     if as_json:
-        sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(safe_json(summary.to_dict()) + "\n")
     else:
         out.print(for_terminal(summary.line()))
     if summary.drift:
@@ -488,7 +487,7 @@ def history(
     if as_json:
         doc = dict(h.to_dict(), diff={"from": a.number, "to": b.number,
                                       "changes": [c.to_dict() for c in changes]})  # fmt: skip
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        sys.stdout.write(safe_json(doc) + "\n")
         raise typer.Exit(EXIT_OK)
     table = views.evidence_table("version", "content hash", "first seen", "last seen", "captures")
     for v in h.versions:
@@ -515,7 +514,7 @@ def changes(
     except ScraperError as exc:
         raise _fail(exc) from None
     if as_json:
-        sys.stdout.write(json.dumps([e.to_dict() for e in edits], ensure_ascii=False) + "\n")
+        sys.stdout.write(safe_json([e.to_dict() for e in edits]) + "\n")
         raise typer.Exit(EXIT_OK)
     table = Table("changed", "versions", "what", "article")
     for e in edits:

@@ -10,7 +10,6 @@ the CSV columns, unescaped and typed.
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scraper.errors import ArchiveError, UsageError
+from scraper.sanitize import safe_json
 
 from .index import Index
 
@@ -150,7 +150,7 @@ def export_articles(
         if writer is not None:
             writer.writerow(csv_row(article))
         else:
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+            out.write(safe_json(article) + "\n")
         count += 1
     return count
 

@@ -5,6 +5,7 @@ Anything that came from the network passes through ``for_terminal`` before rich 
 
 from __future__ import annotations
 
+import json
 import re
 
 from rich.markup import escape
@@ -34,3 +35,15 @@ def for_terminal(text: object, *, one_line: bool = True) -> str:
     if one_line:
         s = " ".join(s.split())
     return escape(s)
+
+
+# C1 controls, DEL, bidi controls, and line/paragraph separators: json.dumps(ensure_ascii=False)
+# leaves them raw, and a terminal may act on them. As \uXXXX escapes the JSON decodes the same.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_json(obj: object, *, indent: int | None = None) -> str:
+    """JSON that is safe to print: readable UTF-8, but every character a terminal could act on
+    (C0 and C1 controls, bidi overrides) escaped. Decodes to exactly ``obj``."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -94,3 +94,16 @@ def test_config_rejects_bad_values(kwargs: dict[str, object]) -> None:
     """Bad option values are usage errors, not crashes later."""
     with pytest.raises(UsageError):
         CrawlConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_json_output_cannot_drive_a_terminal() -> None:
+    """JSON printed by the CLI escapes C0/C1 and bidi controls, and decodes to the same data."""
+    import json
+
+    from scraper.sanitize import safe_json
+
+    data = {"title": "Ереван \x1b[2J\x9b31m \u202eevil\u2066 ok", "body": ["line\u2028two"]}
+    text = safe_json(data, indent=2)
+    assert not any(c in text for c in "\x1b\x9b\u202e\u2066\u2028")
+    assert "Ереван" in text
+    assert json.loads(text) == data
