@@ -127,3 +127,14 @@ def test_bold_question_interview() -> None:
         ("Anahit Sargsyan", 1),
         ("Anahit Sargsyan", 3),
     ]
+
+
+def test_russian_attribution_after_a_dash() -> None:
+    """«…», — заявил X. (Russian word order, after a dash) gives X; an unnamed source gives None."""
+    assert speakers(
+        "«Новый паром будет ходить по расписанию уже этой весной», — заявил министр "
+        "транспорта Тимур Ахмедов."
+    ) == ["Тимур Ахмедов"]
+    assert speakers(
+        "«Переговоры продолжатся на следующей неделе и в другом городе», — сообщили в министерстве."
+    ) == [None]

@@ -39,13 +39,16 @@ _VERBS = (
     r"commented|comments|wrote|writes|continued|continues|concluded|concludes|observed|"
     r"observes|suggested|suggests|announced|announces|claimed|claims|asked|asks|replied|"
     r"replies|recalled|recalls|admitted|admits|acknowledged|acknowledges|highlighted|"
-    r"highlights|believes|believed|went on|goes on"
+    r"highlights|believes|believed|went on|goes on|"
+    # Russian pages (/ru/news/…): the same verbs, both genders.
+    r"сказал|сказала|заявил|заявила|отметил|отметила|добавил|добавила|подчеркнул|подчеркнула|"
+    r"пояснил|пояснила|сообщил|сообщила|считает|говорит"
 )
 _WHO = r"[^,.;:!?\"“”«»]{1,120}?"
 _WHO_COMMAS = r"[^.;:!?\"“”«»]{1,160}?"
 _AFTER_WHO_VERB = re.compile(rf"^\s*[,;–—-]?\s*(?P<who>{_WHO_COMMAS}),?\s+(?:{_VERBS})\b", re.I)
 _AFTER_VERB_WHO = re.compile(
-    rf"^\s*[,;–—-]?\s*(?:{_VERBS})\s+(?P<who>{_WHO})\s*(?:[,.;:!?]|$)", re.I
+    rf"^\s*[,;–—-]?\s*[–—]?\s*(?:{_VERBS})\s+(?P<who>{_WHO})\s*(?:[,.;:!?]|$)", re.I
 )
 _AFTER_ACCORDING = re.compile(rf"^\s*[,;–—-]?\s*according to\s+(?P<who>{_WHO})\s*(?:[,.;]|$)", re.I)
 _BEFORE = re.compile(
