@@ -216,13 +216,18 @@ class WarcWriter:
         """Final names of every file this writer has opened, in order."""
         return list(self._written)
 
+    def _writer_for_pair(self) -> WARCWriter:
+        """The writer for the next request + response/revisit pair, rotating the file first
+        when it has reached ``max_bytes`` (a pair never straddles two files)."""
+        self._check_usable()
+        if self._fh is not None and self._fh.tell() >= self.max_bytes:
+            self._close_file()
+        return self._ensure_file()[1]
+
     def write_exchange(self, ex: Exchange) -> Capture:
         """Write ``ex`` as a request + response pair; return where the response is stored."""
         with self._lock:
-            self._check_usable()
-            if self._fh is not None and self._fh.tell() >= self.max_bytes:
-                self._close_file()
-            _, writer = self._ensure_file()
+            writer = self._writer_for_pair()
             date = iso_utc(ex.started_at)
             response = self._response_record(writer, ex, date)
             resp_id = response.rec_headers.get_header("WARC-Record-ID")
@@ -252,10 +257,7 @@ class WarcWriter:
         headers freshened by the 304 (see the module notes). The returned capture is the
         revisit's (with the status received); its ``payload_digest`` is the original's."""
         with self._lock:
-            self._check_usable()
-            if self._fh is not None and self._fh.tell() >= self.max_bytes:
-                self._close_file()
-            _, writer = self._ensure_file()
+            writer = self._writer_for_pair()
             date = iso_utc(ex.started_at)
             protocol, _ = _http_protocol(ex.http_version)
             status = f"{ex.status} {ex.reason}"

@@ -375,7 +375,7 @@ class Page:
                 continue
             if verdict:
                 labels.add(mid)
-            # index.add(node, mid, tag, attrs), inlined (the hot loop)
+            # fill the attribute index (select.Index) for this element, inline: the hot loop
             pos = n_elements
             n_elements += 1
             ix_nodes.append(node)

@@ -184,7 +184,9 @@ def matcher(selector: str) -> Matcher | None:
 
 @dataclass
 class Index:
-    """The elements a reading walked, in document order, and who holds which attribute value."""
+    """The elements a reading walked, in document order, and who holds which attribute value.
+
+    Filled by ``dom.Page._walk`` (inline, in its hot loop); read by ``select``."""
 
     nodes: list[LexborNode] = field(default_factory=list)
     mids: list[int] = field(default_factory=list)
@@ -196,30 +198,6 @@ class Index:
     )
     by_tag: dict[str, list[int]] = field(default_factory=dict)
     position: dict[int, int] = field(default_factory=dict)  # mem_id → position
-
-    def add(self, node: LexborNode, mid: int, tag: str, attrs: dict[str, str | None]) -> int:
-        pos = len(self.mids)
-        self.nodes.append(node)
-        self.mids.append(mid)
-        self.tags.append(tag)
-        self.attrs.append(attrs)
-        self.ends.append(pos + 1)
-        self.position[mid] = pos
-        by_tag = self.by_tag.get(tag)
-        if by_tag is None:
-            self.by_tag[tag] = [pos]
-        else:
-            by_tag.append(pos)
-        if attrs:
-            by_attr = self.by_attr
-            for name in INDEXED_ATTRS.intersection(attrs):
-                value = attrs[name]
-                values = by_attr[name]
-                if value in values:
-                    values[value].append(pos)
-                else:
-                    values[value] = [pos]
-        return pos
 
     def _values(self, name: str) -> dict[str | None, list[int]]:
         """Attribute ``name``'s values and who holds them (indexed, or gathered now)."""
