@@ -52,7 +52,6 @@ class Event:
     url: str
     detail: str = ""
     status: str = ""
-    total: int | None = None
 
 
 @dataclass
@@ -266,27 +265,36 @@ class Crawler:
             fresh.append(replace(item, url=key))
         return fresh
 
-    def _fetch_listing(self, url: str, page: int) -> Listing | None:
+    def _fetch_listing(
+        self,
+        url: str,
+        page: int,
+        kind: str = "listing",
+        parse: Callable[[bytes, str], Article | Listing] = parse_page,
+    ) -> Listing | None:
+        """Fetch, archive and parse one listing page (or, with ``kind="feed"`` and a feed
+        parser, an RSS feed); record where its items stood. None, recorded, on failure."""
         try:
             fetched = self.fetcher.fetch(url)
         except FetchError as exc:  # what was received on the way is archived all the same
             exchanges = exc.exchanges if isinstance(exc, FetchFailed) else ()
-            self._fail(url, "listing", exc, self._store_exchanges(exchanges, "listing"))
+            self._fail(url, kind, exc, self._store_exchanges(exchanges, kind))
             return None
-        capture = self._store_exchanges(fetched.exchanges, "listing")
-        self.summary.listing_pages += 1
+        capture = self._store_exchanges(fetched.exchanges, kind)
+        if kind == "listing":
+            self.summary.listing_pages += 1
         if fetched.status != 200:
             status_error = FetchError(url, f"HTTP {fetched.status}", fetched.status)
-            self._fail(url, "listing", status_error, capture)
+            self._fail(url, kind, status_error, capture)
             return None
         try:
-            parsed = parse_page(fetched.body, fetched.final_url)
+            parsed = parse(fetched.body, fetched.final_url)
         except ParseError as exc:
-            self._fail(url, "listing", exc, capture)
+            self._fail(url, kind, exc, capture)
             return None
         if not isinstance(parsed, Listing):
             kind_error = ParseError(url, "expected a listing page, got an article")
-            self._fail(url, "listing", kind_error, capture)
+            self._fail(url, kind, kind_error, capture)
             return None
         assert capture is not None
         items = [canonicalize(it.url) for it in parsed.items]

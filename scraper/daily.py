@@ -37,7 +37,6 @@ from archive import (
     closed_warcs,
     iso_utc,
     iter_records,
-    listing_event,
     log_event,
     payload_digest_of,
     read_record,
@@ -52,7 +51,7 @@ from archive.verify import warc_path
 from .config import CrawlConfig
 from .crawl import Crawler, CrawlSummary, Event, EventSink, page_url
 from .errors import ArchiveError, FetchError, ParseError, UsageError
-from .fetch import Fetched, FetchFailed
+from .fetch import Fetched
 from .model import Article, Capture, Headers, Listing, Teaser
 from .parse import parse_feed, parse_page
 from .sections import ALL_SECTIONS, resolve_section
@@ -263,25 +262,10 @@ class DailyCrawler(Crawler):
         """One RSS feed: archive it and fetch the articles it lists that the archive lacks."""
         if self.stop.is_set() or not self._allowed(url):
             return
-        try:
-            fetched = self.fetcher.fetch(url)
-        except FetchError as exc:
-            exchanges = exc.exchanges if isinstance(exc, FetchFailed) else ()
-            self._fail(url, "feed", exc, self._store_exchanges(exchanges, "feed"))
+        feed = self._fetch_listing(url, 0, kind="feed", parse=parse_feed)
+        if feed is None:
             return
-        capture = self._store_exchanges(fetched.exchanges, "feed")
-        try:
-            if fetched.status != 200:
-                raise FetchError(url, f"HTTP {fetched.status}", fetched.status)
-            feed = parse_feed(fetched.body, fetched.final_url)
-        except (FetchError, ParseError) as exc:
-            self._fail(url, "feed", exc, capture)
-            return
-        assert capture is not None
         keys = [canonicalize(it.url) for it in feed.items]
-        log_event(self.warc, self.index, listing_event(url, 0, keys, None, capture.fetched_at),
-                  capture)  # fmt: skip
-        self._checkpoint()
         known = self.index.known_urls(keys)
         fresh = self._fresh_items(
             it for it, k in zip(feed.items, keys, strict=True) if k not in known
