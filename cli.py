@@ -4,7 +4,7 @@ render the result with rich, map the library's errors to exit codes."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -435,7 +435,7 @@ def daily(
 
     def note(text: str) -> None:
         if log is not None:
-            log.write(f"{arc.iso_utc(datetime.now(UTC))} {for_terminal(text)}\n")
+            log.write(f"{arc.utc_now()} {for_terminal(text)}\n")
             log.flush()
 
     def on_event(e: Event) -> None:

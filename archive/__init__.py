@@ -46,6 +46,7 @@ _WHERE = {
     "VersionRow": "index",
     "closed_warcs": "layout",
     "iso_utc": "layout",
+    "utc_now": "layout",
     "open_warcs": "layout",
     "parse_warc_name": "layout",
     "warc_name": "layout",
@@ -86,7 +87,7 @@ if TYPE_CHECKING:
     )
     from .export import FORMATS, ExportOptions, export_articles, export_parquet
     from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
-    from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, warc_name
+    from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, utc_now, warc_name
     from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
     from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
     from .reindex import ReindexReport, reindex
@@ -154,6 +155,7 @@ __all__ = [
     "serve",
     "soft404_event",
     "surt",
+    "utc_now",
     "verify_archive",
     "verify_wacz",
     "warc_name",

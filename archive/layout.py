@@ -62,6 +62,7 @@ def iso_utc(dt: datetime) -> str:
 
 
 def utc_now() -> str:
+    """The current time in the archive's timestamp form."""
     return iso_utc(datetime.now(UTC))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -25,10 +25,10 @@ from archive import (
     WarcWriter,
     failure_event,
     infer_kind,
-    iso_utc,
     listing_event,
     log_event,
     soft404_event,
+    utc_now,
     write_article_json,
 )
 
@@ -97,10 +97,6 @@ class CrawlSummary:
 
 
 EventSink = Callable[[Event], None]
-
-
-def _utcnow() -> str:
-    return iso_utc(datetime.now(UTC))
 
 
 class Crawler:
@@ -421,7 +417,7 @@ class Crawler:
         if message.startswith(url + ": "):
             message = message[len(url) + 2 :]
         status = getattr(error, "status", None)
-        at = capture.fetched_at if capture else _utcnow()
+        at = capture.fetched_at if capture else utc_now()
         log_event(self.warc, self.index, failure_event(url, kind, message, status, at), capture)
         self.summary.failures.append((url, message))
         self.emit(Event("failed", url, message))

@@ -35,12 +35,12 @@ from typing import Any
 from archive import (
     Index,
     closed_warcs,
-    iso_utc,
     iter_records,
     log_event,
     payload_digest_of,
     read_record,
     reindex,
+    utc_now,
     write_article_json,
 )
 from archive.events import ARTICLE_KINDS, revisit_event, walk_event
@@ -248,7 +248,7 @@ class DailyCrawler(Crawler):
             ):
                 return
             if not complete and not unseen_in_walk and not self.stop.is_set():
-                event = walk_event(listing_url, page, iso_utc(datetime.now(UTC)))
+                event = walk_event(listing_url, page, utc_now())
                 log_event(self.warc, self.index, event, None)
                 self._checkpoint()
                 return

@@ -53,6 +53,7 @@ def test_archive_exports() -> None:
         "serve",
         "soft404_event",
         "surt",
+        "utc_now",
         "verify_archive",
         "verify_wacz",
         "warc_name",
