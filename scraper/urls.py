@@ -35,6 +35,17 @@ _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _DOUBLE_ENCODED = re.compile(r"%25(5[BbDd])")
 _NODE_PATH = re.compile(r"^/node/(\d+)/?$")
 _NON_HTTP = ("javascript:", "mailto:", "tel:", "data:", "about:", "ftp:", "file:", "#")
+#: A URL with nothing in it that normalising could change but its host, port and a trailing
+#: slash: lowercase scheme and host, an optional port, path segments of unreserved characters
+#: (none empty, none starting with a dot), no query, no fragment. Most links on the site are
+#: like this, and for them the functions below skip urllib (a first sight of a URL otherwise
+#: costs more than parsing the link around it).
+_SEGMENTS = r"((?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*)"
+_PLAIN = re.compile(
+    r"(https?)://([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)"
+    rf"(?::([0-9]{{1,5}}))?{_SEGMENTS}(/?)"
+)
+_PLAIN_PATH = re.compile(rf"{_SEGMENTS}(/?)")
 
 
 def _split_host(url: str) -> tuple[str, str, str, int | None]:
@@ -68,6 +79,12 @@ def canonicalize(url: str) -> str:
     The legacy ``/index.php?m=23&news_id=N`` form keeps its ``/index.php``.
     """
     url = url.strip()
+    plain = _plain_canonical(url)
+    return plain if plain is not None else _canonicalize_parsed(url)
+
+
+def _canonicalize_parsed(url: str) -> str:
+    """:func:`canonicalize` by parsing the URL (any URL; the plain ones have a shortcut)."""
     scheme, host, path, port = _split_host(url)
     parts = urlsplit(url)
     if host in SITE_HOSTS:
@@ -94,6 +111,24 @@ def canonicalize(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def _plain_canonical(url: str) -> str | None:
+    """:func:`canonicalize` of a plain URL (see ``_PLAIN``) without urllib; None if not plain."""
+    match = _PLAIN.fullmatch(url)
+    if match is None:
+        return None
+    scheme, host, port, path, _ = match.groups()
+    if path == "/index.php" or path.startswith("/index.php/"):
+        return None
+    number = int(port) if port else None
+    if number is not None and number > 65535:
+        return None  # invalid: the slow path says so
+    if host in SITE_HOSTS:
+        return SITE_ROOT + (path or "/")
+    if number is not None and number != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{number}"
+    return f"{scheme}://{host}{path or '/'}"
+
+
 def absolutize(href: str | None, base: str) -> str | None:
     """``href`` resolved against ``base``; None for empty, fragment-only or non-http links."""
     if not href:
@@ -115,6 +150,24 @@ def absolutize(href: str | None, base: str) -> str | None:
 @lru_cache(maxsize=8192)
 def canonical_link(href: str | None, base: str) -> str | None:
     """``href`` made absolute and canonical, or None when it is not a usable web link."""
+    if href:
+        href = href.strip()
+        plain = _plain_canonical(href)
+        if plain is not None:
+            return plain  # absolute: the base does not matter
+        if href[:1] == "/" and href[:2] != "//" and _PLAIN_PATH.fullmatch(href):
+            origin = _PLAIN.fullmatch(base)
+            if origin is not None:  # a plain path against a plain base: a plain URL
+                scheme, host, port = origin.group(1, 2, 3)
+                joined = f"{scheme}://{host}{':' + port if port else ''}{href}"
+                plain = _plain_canonical(joined)
+                if plain is not None:
+                    return plain
+    return _canonical_link_parsed(href, base)
+
+
+def _canonical_link_parsed(href: str | None, base: str) -> str | None:
+    """:func:`canonical_link` by parsing (any link; the plain ones have a shortcut)."""
     joined = absolutize(href, base)
     if joined is None:
         return None
@@ -126,10 +179,23 @@ def canonical_link(href: str | None, base: str) -> str | None:
 
 def _content_path(url: str) -> str:
     """The path with ``/index.php`` and a leading language prefix removed."""
+    plain = _PLAIN.fullmatch(url)
+    if plain is None:
+        return _content_path_parsed(url)
+    return _language_free(_strip_prefixes(plain.group(4) + plain.group(5) or "/"))
+
+
+def _content_path_parsed(url: str) -> str:
+    """:func:`_content_path` by parsing the URL."""
     try:
         path = _strip_prefixes(urlsplit(url).path or "/")
     except ValueError:
         return ""
+    return _language_free(path)
+
+
+def _language_free(path: str) -> str:
+    """``path`` without a leading language prefix (``/ru/news/x`` → ``/news/x``)."""
     segments = path.split("/")
     if len(segments) > 2 and segments[1] in LANGUAGE_PREFIXES:
         path = "/" + "/".join(segments[2:])

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scraper import urls
 from scraper.errors import UsageError
 from scraper.urls import canonicalize, is_same_site, node_id_from_url, section_of
 
@@ -86,3 +91,58 @@ def test_section_and_node_id(url: str, section: str | None, node: int | None) ->
 def test_is_same_site(url: str, base: str, same: bool) -> None:
     """Hosts match, with www./bare twins as one host."""
     assert is_same_site(url, base) is same
+
+
+# -- the plain-URL shortcut gives what parsing gives -------------------------------------------
+
+_SCHEMES = st.sampled_from(["http", "https", "HTTP", "ftp", ""])
+_HOSTS = st.sampled_from(
+    ["www.commonspace.eu", "commonspace.eu", "WWW.commonspace.eu", "example.org", "127.0.0.1",
+     "a-b.c", "x..y", "-a.b", "b-.c", "[::1]", "host."]
+)  # fmt: skip
+_PORTS = st.sampled_from(
+    ["", ":80", ":443", ":8080", ":0", ":65535", ":65536", ":99999", ":080", ":"]
+)
+_SEGMENT = st.sampled_from(
+    ["news", "a-b-c", "index.php", ".", "..", ".well", "x_y~z", "A%20b", "", "q?x=1", "#f", "é",
+     "a.b", "node", "123", "a b"]
+)  # fmt: skip
+_PATHS = st.builds(
+    lambda segs, slash: "".join("/" + s for s in segs) + slash,
+    st.lists(_SEGMENT, max_size=4),
+    st.sampled_from(["", "/"]),
+)
+_URLS = st.builds(lambda *p: "{}://{}{}{}".format(*p), _SCHEMES, _HOSTS, _PORTS, _PATHS)
+_BASES = st.sampled_from(
+    ["https://www.commonspace.eu/news/x", "http://127.0.0.1:8080/a/", "https://www.commonspace.eu",
+     "https://example.org/x?q=1", "not a url", ""]
+)  # fmt: skip
+
+
+def _outcome(fn: Callable[..., str | None], *args: str) -> str | None:
+    try:
+        return fn(*args)
+    except UsageError:
+        return "UsageError"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_URLS)
+def test_plain_shortcut_canonicalizes_like_parsing(url: str) -> None:
+    assert _outcome(canonicalize.__wrapped__, url) == _outcome(urls._canonicalize_parsed, url)
+    assert urls._content_path(url) == urls._content_path_parsed(url)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(_URLS, _PATHS), _BASES)
+def test_plain_shortcut_resolves_links_like_parsing(href: str, base: str) -> None:
+    fast = urls.canonical_link.__wrapped__(href, base)
+    assert fast == urls._canonical_link_parsed(href, base)
+
+
+def test_plain_shortcut_is_taken() -> None:
+    """The examples above must exercise the shortcut, not only the parser."""
+    assert urls._plain_canonical("http://commonspace.eu:80/news/a-b/") == f"{ROOT}/news/a-b"
+    assert urls._plain_canonical("http://127.0.0.1:08080/x") == "http://127.0.0.1:8080/x"
+    assert urls._plain_canonical("https://www.commonspace.eu/index.php/x") is None
+    assert urls._plain_canonical("https://www.commonspace.eu/x?a=1") is None

@@ -20,7 +20,7 @@ from scraper.parse.decode import (
     decode_html,
     flatten_deep_nesting,
 )
-from scraper.parse.select import INDEXED_ATTRS, MEMO_SIZE, Index, matcher
+from scraper.parse.select import MEMO_SIZE, Index, matcher
 
 #: Ancestors remembered for each link (enough to find the teaser that holds it).
 LINK_PATH_DEPTH = 48
@@ -110,14 +110,28 @@ HIDDEN_SELECTOR = (
     ".screen-reader-text, [style*='display:none'], [style*='display: none']"
 )
 
-#: Attributes the two selectors above look at, and what they said about each combination
-#: seen: (tag, those attributes) → 2 (not read) | 1 (a label). Pages of one site repeat the
-#: same few hundred combinations; the memo is bounded and holds only that pure function.
+#: Attributes the selectors above look at, and what they said about each combination seen:
+#: (tag, those attributes) → _HIDDEN | _UNREAD (neither is read) | _LABEL. Pages of one site
+#: repeat the same few hundred combinations; the memo is bounded and holds only that pure
+#: function.
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
+_LABEL, _UNREAD, _HIDDEN = 1, 2, 4
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
+#: What the walk does with an element, by tag (a label reads as a block whatever its tag).
+_SKIP, _INLINE, _BR, _IMG, _BOLD, _LINK, _BLOCK, _HEADING = range(8)
+
+
+def _kind(tag: str) -> int:
+    if tag in SKIP_TAGS or tag[0] == "-":
+        return _SKIP
+    if tag in HEADINGS:
+        return _HEADING
+    if tag in BLOCK_TAGS:
+        return _BLOCK
+    return {"br": _BR, "img": _IMG, "b": _BOLD, "strong": _BOLD, "a": _LINK}.get(tag, _INLINE)
 
 
 def norm(text: str) -> str:
@@ -183,6 +197,10 @@ class Page:
         self.tags: dict[int, str] = {}
         self.parents: dict[int, int] = {}
         self.index = Index()
+        #: roots of what the reading skips but metadata may sit in (``<head>``, hidden
+        #: elements), each with the reading position it was met at
+        self.unshown_roots: list[tuple[int, LexborNode]] = []
+        self._unshown: tuple[Index, list[int]] | None = None
         self._walk(self.tree.root)
 
     # -- queries ---------------------------------------------------------------------------
@@ -190,8 +208,54 @@ class Page:
     def css(self, selector: str) -> list[LexborNode]:
         return self.tree.css(selector)
 
+    def anywhere(self, selector: str) -> list[LexborNode]:
+        """Elements matching ``selector`` wherever a page keeps metadata: those the reading
+        holds, hidden ones and ``<head>``, in document order (navigation, the site footer and
+        scripts are left out). Answered from indexes; a tree search only for selectors the
+        index does not understand."""
+        compiled = matcher(selector)
+        if compiled is None:
+            return self.tree.css(selector)
+        nodes = self.index.nodes
+        positions = self.index.select(compiled)
+        found = [nodes[p] for p in positions]
+        if not self.unshown_roots:
+            return found
+        extra, at = self._unshown_index()
+        hits = extra.select(compiled)
+        if not hits:
+            return found
+        # an unshown root met at reading position p comes before the element read there
+        order = [(p, 1, i) for i, p in enumerate(positions)] + [(at[q], 0, q) for q in hits]
+        merged = sorted(order)
+        return [found[i] if late else extra.nodes[i] for _, late, i in merged]
+
     def ids(self, selector: str) -> set[int]:
-        return {n.mem_id for n in self.tree.css(selector)}
+        """mem_ids of :meth:`anywhere` elements."""
+        return {n.mem_id for n in self.anywhere(selector)}
+
+    def _unshown_index(self) -> tuple[Index, list[int]]:
+        """The elements under :attr:`unshown_roots`, indexed (built on first use)."""
+        if self._unshown is None:
+            index, at = Index(), []
+            for pos, root in self.unshown_roots:
+                stack = [root]
+                while stack:
+                    node = stack.pop()
+                    if node.tag_id == TEXT_TAG_ID or (node.tag or "-")[0] == "-":
+                        continue
+                    index.nodes.append(node)
+                    index.mids.append(node.mem_id)
+                    index.tags.append(node.tag or "")
+                    index.attrs.append(node.attributes)
+                    at.append(pos)
+                    child = node.last_child
+                    while child is not None:
+                        stack.append(child)
+                        child = child.prev
+            index.ends = list(range(1, len(index.nodes) + 1))
+            self._unshown = index, at
+        return self._unshown
 
     def shown(self, selector: str, within: LexborNode | None = None) -> list[LexborNode]:
         """Elements matching ``selector`` among those the reading holds (not hidden, not
@@ -247,33 +311,21 @@ class Page:
         if root is None:
             return
         index = self.index
-        ix_nodes, ix_mids, ix_tags, ix_attrs, ends = (
+        nodes, mids, tag_list, attr_list, ends = (
             index.nodes,
             index.mids,
             index.tags,
             index.attrs,
             index.ends,
         )
-        position, by_tag, by_attr, indexed = (
-            index.position,
-            index.by_tag,
-            index.by_attr,
-            INDEXED_ATTRS,
-        )
-        n_elements = 0
+        parent_list: list[int] = []
         verdicts, verdict_attrs = _VERDICTS, _VERDICT_ATTRS
-        unread_sel = matcher(f"{HIDDEN_SELECTOR}, {UNREAD_SELECTOR}")
+        hidden_sel = matcher(HIDDEN_SELECTOR)
+        unread_sel = matcher(UNREAD_SELECTOR)
         label_sel = matcher(LABEL_SELECTOR)
-        assert unread_sel is not None and label_sel is not None
-        labels: set[int] = set()
-        lines, links, images, spans, tags, parents = (
-            self.lines,
-            self.links,
-            self.images,
-            self.spans,
-            self.tags,
-            self.parents,
-        )
+        assert hidden_sel is not None and unread_sel is not None and label_sel is not None
+        lines, links, images, spans = self.lines, self.links, self.images, self.spans
+        unshown = self.unshown_roots
         buf: list[str] = []
         has_text = False
         chars = bold_chars = link_chars = 0
@@ -283,9 +335,8 @@ class Page:
         headings: list[int] = [0]
         bold = 0
         open_links: list[int] = []
-        stack: list[LexborNode | tuple[int, str, int, int, int, int]] = [root]
-
-        n_lines = n_links = n_images = 0  # len() of the three lists, kept by hand (hot loop)
+        stack: list[LexborNode | tuple[int, int, int, int, int, int]] = [root]
+        n_lines = n_links = n_images = n_elements = 0  # lengths kept by hand (hot loop)
 
         def flush() -> None:
             nonlocal has_text, chars, bold_chars, link_chars, n_lines
@@ -307,23 +358,23 @@ class Page:
             has_text = False
             chars = bold_chars = link_chars = 0
 
-        pop, push = stack.pop, stack.append
-        names: dict[int, str] = {}  # tag_id → tag name (ids of custom tags are per document)
-        block_tags, skip_tags, headings_of = BLOCK_TAGS, SKIP_TAGS, HEADINGS
+        pop, push, buf_add = stack.pop, stack.append, buf.append
+        # tag_id → (tag name, kind); ids of custom tags are per document, so per walk
+        kinds: dict[int, tuple[str, int]] = {}
         while stack:
             item = pop()
             if type(item) is tuple:  # leaving an element
-                mid, tag, l0, a0, i0, pos = item
-                ends[pos] = len(ends)
-                if tag in block_tags or mid in labels:
+                mid, kind, l0, a0, i0, pos = item
+                ends[pos] = n_elements
+                if kind >= _BLOCK:
                     if has_text:
                         flush()
                     blocks.pop()
-                    if tag in headings_of:
+                    if kind == _HEADING:
                         headings.pop()
-                elif tag == "b" or tag == "strong":
+                elif kind == _BOLD:
                     bold -= 1
-                elif tag == "a" and open_links and open_links[-1] == a0:
+                elif kind == _LINK and open_links and open_links[-1] == a0:
                     open_links.pop()
                 path.pop()
                 spans[mid] = (l0, n_lines + has_text, a0, n_links, i0, n_images)
@@ -333,11 +384,6 @@ class Page:
             if tag_id == TEXT_TAG_ID:
                 chunk: str = node.text_content  # type: ignore[assignment]
                 n = len(chunk.strip())
-                if not n and not has_text:
-                    continue  # whitespace before any text of the line: nothing to keep
-                buf.append(chunk)
-                if open_links:
-                    links[open_links[-1]].parts.append(chunk)
                 if n:
                     if not has_text:
                         has_text = True
@@ -348,13 +394,21 @@ class Page:
                         bold_chars += n
                     if open_links:
                         link_chars += n
+                elif not has_text:
+                    continue  # whitespace before any text of the line: nothing to keep
+                buf_add(chunk)
+                if open_links:
+                    links[open_links[-1]].parts.append(chunk)
                 continue
-            tag = names.get(tag_id, "")
-            if not tag:
-                tag = names[tag_id] = node.tag or "-"
-            if tag in skip_tags or tag[0] == "-":
+            known = kinds.get(tag_id)
+            if known is None:
+                name = node.tag or "-"
+                known = kinds[tag_id] = (name, _kind(name))
+            tag, kind = known
+            if kind == _SKIP:
+                if tag == "head":
+                    unshown.append((n_elements, node))
                 continue
-            mid = node.mem_id
             attrs = node.attributes
             relevant = verdict_attrs.intersection(attrs) if attrs else ()
             if not relevant:
@@ -365,53 +419,44 @@ class Page:
                 key = (tag, *sorted((name, attrs[name] or "") for name in relevant))
             verdict = verdicts.get(key)
             if verdict is None:
-                verdict = (2 if unread_sel.element(tag, attrs) else 0) | (
-                    1 if label_sel.element(tag, attrs) else 0
-                )
+                if hidden_sel.element(tag, attrs):
+                    verdict = _HIDDEN
+                else:
+                    verdict = _UNREAD if unread_sel.element(tag, attrs) else 0
+                if label_sel.element(tag, attrs):
+                    verdict |= _LABEL
                 if len(verdicts) >= MEMO_SIZE:
                     verdicts.clear()
                 verdicts[key] = verdict
-            if verdict & 2:
-                continue
             if verdict:
-                labels.add(mid)
-            # fill the attribute index (select.Index) for this element, inline: the hot loop
+                if verdict & _HIDDEN:
+                    unshown.append((n_elements, node))
+                    continue
+                if verdict & _UNREAD:
+                    continue
+                kind = _HEADING if tag in HEADINGS else _BLOCK  # a label reads as a block
+            mid = node.mem_id
             pos = n_elements
             n_elements += 1
-            ix_nodes.append(node)
-            ix_mids.append(mid)
-            ix_tags.append(tag)
-            ix_attrs.append(attrs)
+            nodes.append(node)
+            mids.append(mid)
+            tag_list.append(tag)
+            attr_list.append(attrs)
             ends.append(n_elements)
-            position[mid] = pos
-            tag_list = by_tag.get(tag)
-            if tag_list is None:
-                by_tag[tag] = [pos]
-            else:
-                tag_list.append(pos)
-            if attrs:
-                for name in indexed.intersection(attrs):
-                    value = attrs[name]
-                    values = by_attr[name]
-                    if value in values:
-                        values[value].append(pos)
-                    else:
-                        values[value] = [pos]
-            tags[mid] = tag
-            parents[mid] = path[-1] if path else 0
-            if tag in block_tags or mid in labels:
+            parent_list.append(path[-1] if path else 0)
+            if kind >= _BLOCK:
                 if has_text:
                     flush()
                 blocks.append((mid, tag))
-                if tag in headings_of:
-                    headings.append(headings_of[tag])
-            elif tag == "br":
+                if kind == _HEADING:
+                    headings.append(HEADINGS[tag])
+            elif kind == _BR:
                 if has_text:
                     flush()
                 continue
-            elif tag == "b" or tag == "strong":
+            elif kind == _BOLD:
                 bold += 1
-            elif tag == "img":
+            elif kind == _IMG:
                 n_images += 1
                 images.append(
                     Img(
@@ -441,7 +486,7 @@ class Page:
                     open_links.append(a0)
                     n_links += 1
             path.append(mid)
-            push((mid, tag, n_lines, a0, n_images, pos))
+            push((mid, kind, n_lines, a0, n_images, pos))
             child = node.last_child
             while child is not None:
                 push(child)
@@ -450,6 +495,9 @@ class Page:
             flush()
         for link in links:
             link.text = norm("".join(link.parts))
+        index.position = dict(zip(mids, range(n_elements), strict=True))
+        self.tags = dict(zip(mids, tag_list, strict=True))
+        self.parents = dict(zip(mids, parent_list, strict=True))
 
 
 def parse_page_tree(data: bytes, url: str) -> Page:

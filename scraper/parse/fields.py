@@ -80,7 +80,7 @@ class Fields:
         return not inside(node, self.foreign)
 
     def nodes(self, selector: str) -> list[LexborNode]:
-        return [n for n in self.ctx.page.css(selector) if self.own(n)]
+        return [n for n in self.ctx.page.anywhere(selector) if self.own(n)]
 
     def first_text(self, selector: str, attr: str | None = None) -> str | None:
         for node in self.nodes(selector):

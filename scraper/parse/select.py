@@ -25,10 +25,6 @@ from selectolax.lexbor import LexborNode
 
 #: Verdicts remembered per attribute test before the memo starts over (bounds its memory).
 MEMO_SIZE = 4096
-#: Attributes whose values the index keeps (the ones selectors ask about); others are scanned.
-INDEXED_ATTRS = frozenset(
-    {"class", "id", "role", "property", "itemprop", "itemtype", "typeof", "rel", "about"}
-)
 #: (attribute, operator, value); operator "" tests presence.
 Condition = tuple[str, str, str]
 Simple = tuple[str | None, tuple[Condition, ...]]
@@ -186,27 +182,44 @@ def matcher(selector: str) -> Matcher | None:
 class Index:
     """The elements a reading walked, in document order, and who holds which attribute value.
 
-    Filled by ``dom.Page._walk`` (inline, in its hot loop); read by ``select``."""
+    ``nodes``, ``mids``, ``tags``, ``attrs`` and ``ends`` are filled by ``dom.Page._walk``;
+    the value and tag maps are built from them on first use (a page asks about a handful of
+    attributes, so only those are gathered)."""
 
     nodes: list[LexborNode] = field(default_factory=list)
     mids: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     attrs: list[dict[str, str | None]] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)  # position after the element's last descendant
-    by_attr: dict[str, dict[str | None, list[int]]] = field(
-        default_factory=lambda: {name: {} for name in INDEXED_ATTRS}
-    )
-    by_tag: dict[str, list[int]] = field(default_factory=dict)
     position: dict[int, int] = field(default_factory=dict)  # mem_id → position
+    by_attr: dict[str, dict[str | None, list[int]]] = field(default_factory=dict)
+    _by_tag: dict[str, list[int]] | None = None
+
+    @property
+    def by_tag(self) -> dict[str, list[int]]:
+        """Positions of the elements of each tag name."""
+        if self._by_tag is None:
+            by_tag: dict[str, list[int]] = {}
+            for p, tag in enumerate(self.tags):
+                if tag in by_tag:
+                    by_tag[tag].append(p)
+                else:
+                    by_tag[tag] = [p]
+            self._by_tag = by_tag
+        return self._by_tag
 
     def _values(self, name: str) -> dict[str | None, list[int]]:
-        """Attribute ``name``'s values and who holds them (indexed, or gathered now)."""
-        if name in INDEXED_ATTRS:
-            return self.by_attr[name]
-        values: dict[str | None, list[int]] = {}
-        for p, attrs in enumerate(self.attrs):
-            if name in attrs:
-                values.setdefault(attrs[name], []).append(p)
+        """Attribute ``name``'s values and who holds them (gathered once per name)."""
+        values = self.by_attr.get(name)
+        if values is None:
+            values = self.by_attr[name] = {}
+            for p, attrs in enumerate(self.attrs):
+                if name in attrs:
+                    value = attrs[name]
+                    if value in values:
+                        values[value].append(p)
+                    else:
+                        values[value] = [p]
         return values
 
     def select(self, match: Matcher, within: int | None = None) -> list[int]:
