@@ -231,6 +231,23 @@ def _site_key(url: str) -> tuple[str, int | None] | None:
     return (host.removeprefix("www."), port)
 
 
+_NETLOC = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([A-Za-z0-9.-]*)(?::[0-9]*)?(?:[/?#]|$)")
+
+
+def surely_off_site(href: str, site_url: str) -> bool:
+    """True when ``href`` is an absolute link naming a host other than ``site_url``'s (so no
+    normalising can bring it onto the site); False when it may be on the site. Cheap: no URL
+    parsing, for skipping share buttons and the like before canonicalising them."""
+    match = _NETLOC.match(href)
+    if match is None:
+        return False
+    host = match.group(1).lower().rstrip(".")
+    site = _site_key(site_url)
+    if not host or site is None:
+        return False
+    return ("commonspace.eu" if host in SITE_HOSTS else host.removeprefix("www.")) != site[0]
+
+
 def is_same_site(url: str, base_url: str) -> bool:
     """Whether ``url`` is on the same site as ``base_url`` (``www.`` twins count as one host)."""
     key = _site_key(url)
@@ -246,5 +263,6 @@ __all__ = [
     "is_same_site",
     "node_id_from_url",
     "section_of",
+    "surely_off_site",
     "urljoin",
 ]

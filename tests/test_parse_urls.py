@@ -146,3 +146,31 @@ def test_plain_shortcut_is_taken() -> None:
     assert urls._plain_canonical("http://127.0.0.1:08080/x") == "http://127.0.0.1:8080/x"
     assert urls._plain_canonical("https://www.commonspace.eu/index.php/x") is None
     assert urls._plain_canonical("https://www.commonspace.eu/x?a=1") is None
+
+
+@pytest.mark.parametrize(
+    ("href", "off"),
+    [
+        ("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fwww.commonspace.eu", True),
+        ("//twitter.com/intent/tweet", True),
+        ("HTTP://Example.ORG.:8080/x", True),
+        ("https://commonspace.eu/news/x", False),
+        ("https://WWW.commonspace.eu./news/x", False),
+        ("/news/x", False),
+        ("news/x", False),
+        ("mailto:someone@example.org", False),  # not a web link at all: left to the parser
+        ("https://user@evil.example/x", False),  # unusual: left to the parser
+        ("https://[::1]/x", False),
+    ],
+)
+def test_surely_off_site(href: str, off: bool) -> None:
+    assert urls.surely_off_site(href, f"{ROOT}/news/page") is off
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(_URLS, _PATHS), _BASES)
+def test_surely_off_site_never_drops_a_site_link(href: str, base: str) -> None:
+    """What the cheap check calls off-site is never, once canonicalised, on the site."""
+    if urls.surely_off_site(href, base):
+        link = urls.canonical_link(href, base)
+        assert link is None or not is_same_site(link, base)

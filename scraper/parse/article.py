@@ -96,8 +96,10 @@ def _taxonomy(ctx: Context, root: LexborNode | None) -> tuple[list[str], list[st
     themes: list[str] = []
     layer: str | None = None
     for j, link in enumerate(page.links):
+        if layout.nav_links[j] or layout.off_site(j):
+            continue
         url = layout.link_urls[j]
-        if url is None or layout.nav_links[j]:
+        if url is None:
             continue
         match = _TERM.match(urlsplit(url).path)
         if not match:

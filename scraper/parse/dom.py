@@ -239,20 +239,12 @@ class Page:
         if self._unshown is None:
             index, at = Index(), []
             for pos, root in self.unshown_roots:
-                stack = [root]
-                while stack:
-                    node = stack.pop()
-                    if node.tag_id == TEXT_TAG_ID or (node.tag or "-")[0] == "-":
-                        continue
+                for node in root.css("*"):  # the root and its descendant elements, in order
                     index.nodes.append(node)
                     index.mids.append(node.mem_id)
                     index.tags.append(node.tag or "")
                     index.attrs.append(node.attributes)
                     at.append(pos)
-                    child = node.last_child
-                    while child is not None:
-                        stack.append(child)
-                        child = child.prev
             index.ends = list(range(1, len(index.nodes) + 1))
             self._unshown = index, at
         return self._unshown

@@ -25,6 +25,7 @@ from scraper.urls import (
     is_same_site,
     node_id_from_url,
     section_of,
+    surely_off_site,
 )
 
 CHROME_SELECTOR = (
@@ -119,9 +120,9 @@ class Layout:
         self.links_on_line: dict[int, list[int]] = {}
         for j, link in enumerate(links):
             self.links_on_line.setdefault(link.line, []).append(j)
-        resolve = _resolver(base)
         self.origin = _origin(page_url)
-        self.link_urls: list[str | None] = [resolve(link.href) for link in links]
+        self.page_url = page_url
+        self.link_urls = LinkURLs([link.href for link in links], _resolver(base))
         nav = page.shown_ids(NAV_SELECTOR)
         self.nav_lines = _mask(page, nav, n_lines, 0)
         self.nav_links = _mask(page, nav, len(links), 2)
@@ -197,10 +198,11 @@ class Layout:
         bounds = [i for i, _ in self.headings] + self.stops  # an item never spans these
         runs: list[Run] = []
         for j, link in enumerate(page.links):
+            if self.nav_links[j] or self.off_site(j):
+                continue
             url = self.link_urls[j]
             if (
                 url is None
-                or self.nav_links[j]
                 or body_span[2] <= j < body_span[3]
                 or url in self_urls
                 or not (url.startswith(self.origin) or is_same_site(url, page_url))
@@ -219,6 +221,10 @@ class Layout:
             else:
                 runs.append(Run(url, [j], link.line))
         return runs
+
+    def off_site(self, j: int) -> bool:
+        """Whether link ``j`` surely leads off the site (decided without canonicalising it)."""
+        return surely_off_site(self.page.links[j].href, self.page_url)
 
     def _owns_lines(self, j: int) -> bool:
         """Whether link ``j`` makes up the whole of the lines it is on (not a link in prose)."""
@@ -340,6 +346,26 @@ def _origin(url: str) -> str:
     """``scheme://host[:port]/`` of ``url`` in canonical form."""
     split = urlsplit(canonical_link(url, url) or url)
     return f"{split.scheme}://{split.netloc}/"
+
+
+class LinkURLs:
+    """The canonical URL of each link of a page (None if not a web link), worked out when first
+    asked for: links off the site, such as share buttons carrying the page's address in their
+    query, are seldom asked about and cost the most to normalise."""
+
+    def __init__(self, hrefs: list[str], resolve: Callable[[str], str | None]) -> None:
+        self._hrefs = hrefs
+        self._resolve = resolve
+        self._urls: dict[int, str | None] = {}
+
+    def __getitem__(self, j: int) -> str | None:
+        if j in self._urls:
+            return self._urls[j]
+        url = self._urls[j] = self._resolve(self._hrefs[j])
+        return url
+
+    def __len__(self) -> int:
+        return len(self._hrefs)
 
 
 def _resolver(base: str) -> Callable[[str], str | None]:
