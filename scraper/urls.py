@@ -263,6 +263,5 @@ __all__ = [
     "is_same_site",
     "node_id_from_url",
     "section_of",
-    "surely_off_site",
     "urljoin",
 ]

@@ -9,6 +9,7 @@ every element the range of lines, links and images it holds (``spans``). Regions
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 
@@ -189,7 +190,15 @@ class Page:
         self.url = url
         self.warnings = warnings
         self.text = text
-        self.tree = LexborHTMLParser(text)
+        # lexbor reads UTF-8: bytes that decoded as UTF-8 untouched (no BOM, nothing replaced,
+        # truncated or flattened) are handed over as they are, saving an encode of the page
+        same_bytes = (
+            self.encoding == "utf-8"
+            and not warnings
+            and not flattened
+            and not data.startswith(codecs.BOM_UTF8)
+        )
+        self.tree = LexborHTMLParser(data if same_bytes else text)
         self.lines: list[Line] = []
         self.links: list[Link] = []
         self.images: list[Img] = []
