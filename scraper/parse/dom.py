@@ -118,6 +118,10 @@ HIDDEN_SELECTOR = (
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
 _LABEL, _UNREAD, _HIDDEN = 1, 2, 4
+#: The one lexbor query for metadata elements (each full-tree query costs about as much as
+#: reading the page's attributes in Python): ``evidence.read_meta`` splits its answer by tag,
+#: and :meth:`Page.anywhere` adds those in ``<head>`` to the reading.
+METADATA_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
@@ -206,9 +210,10 @@ class Page:
         self.tags: dict[int, str] = {}
         self.parents: dict[int, int] = {}
         self.index = Index()
-        #: roots of what the reading skips but metadata may sit in (``<head>``, hidden
-        #: elements), each with the reading position it was met at
-        self.unshown_roots: list[tuple[int, LexborNode]] = []
+        self._metadata: list[tuple[LexborNode, str, dict[str, str | None]]] | None = None
+        #: hidden elements the reading skips (Drupal keeps the author and date in one), each
+        #: with the reading position it was met at
+        self.hidden_roots: list[tuple[int, LexborNode]] = []
         self._unshown: tuple[Index, list[int]] | None = None
         self._walk(self.tree.root)
 
@@ -217,41 +222,59 @@ class Page:
     def css(self, selector: str) -> list[LexborNode]:
         return self.tree.css(selector)
 
+    def metadata(self) -> list[tuple[LexborNode, str, dict[str, str | None]]]:
+        """(element, tag, attributes) of the page's metadata elements (``METADATA_QUERY``), in
+        document order."""
+        if self._metadata is None:
+            self._metadata = [(n, n.tag or "", n.attributes) for n in self.tree.css(METADATA_QUERY)]
+        return self._metadata
+
     def anywhere(self, selector: str) -> list[LexborNode]:
         """Elements matching ``selector`` wherever a page keeps metadata: those the reading
-        holds, hidden ones and ``<head>``, in document order (navigation, the site footer and
-        scripts are left out). Answered from indexes; a tree search only for selectors the
-        index does not understand."""
+        holds, hidden ones and the metadata elements of ``<head>``, in document order
+        (navigation, the site footer and scripts are left out). Answered from indexes; a tree
+        search only for selectors the index does not understand."""
         compiled = matcher(selector)
         if compiled is None:
             return self.tree.css(selector)
         nodes = self.index.nodes
         positions = self.index.select(compiled)
         found = [nodes[p] for p in positions]
-        if not self.unshown_roots:
-            return found
         extra, at = self._unshown_index()
-        hits = extra.select(compiled)
+        hits = extra.select(compiled) if extra.nodes else []
         if not hits:
             return found
-        # an unshown root met at reading position p comes before the element read there
+        # what the reading skipped at position p comes before the element read there
         order = [(p, 1, i) for i, p in enumerate(positions)] + [(at[q], 0, q) for q in hits]
-        merged = sorted(order)
-        return [found[i] if late else extra.nodes[i] for _, late, i in merged]
+        return [found[i] if late else extra.nodes[i] for _, late, i in sorted(order)]
 
     def ids(self, selector: str) -> set[int]:
         """mem_ids of :meth:`anywhere` elements."""
         return {n.mem_id for n in self.anywhere(selector)}
 
     def _unshown_index(self) -> tuple[Index, list[int]]:
-        """The elements under :attr:`unshown_roots`, indexed (built on first use)."""
+        """The metadata elements of ``<head>`` and the elements under :attr:`hidden_roots`,
+        indexed, with the reading position each was met at (built on first use)."""
         if self._unshown is None:
             index, at = Index(), []
-            for pos, root in self.unshown_roots:
+            head = self.tree.head
+            if head is not None:
+                head_id = head.mem_id
+                for node, tag, attrs in self.metadata():
+                    parent = node.parent
+                    if parent is not None and parent.mem_id == head_id:
+                        index.nodes.append(node)
+                        index.mids.append(node.mem_id)
+                        index.tags.append(tag)
+                        index.attrs.append(attrs)
+                        at.append(1)  # after <html>, before <body>
+            names: dict[int, str] = {}
+            for pos, root in self.hidden_roots:
                 for node in root.css("*"):  # the root and its descendant elements, in order
+                    tag = names.get(node.tag_id) or names.setdefault(node.tag_id, node.tag or "")
                     index.nodes.append(node)
                     index.mids.append(node.mem_id)
-                    index.tags.append(node.tag or "")
+                    index.tags.append(tag)
                     index.attrs.append(node.attributes)
                     at.append(pos)
             index.ends = list(range(1, len(index.nodes) + 1))
@@ -325,8 +348,8 @@ class Page:
         unread_sel = matcher(UNREAD_SELECTOR)
         label_sel = matcher(LABEL_SELECTOR)
         assert hidden_sel is not None and unread_sel is not None and label_sel is not None
+        hidden_roots = self.hidden_roots
         lines, links, images, spans = self.lines, self.links, self.images, self.spans
-        unshown = self.unshown_roots
         buf: list[str] = []
         has_text = False
         chars = bold_chars = link_chars = 0
@@ -407,8 +430,6 @@ class Page:
                 known = kinds[tag_id] = (name, _kind(name))
             tag, kind = known
             if kind == _SKIP:
-                if tag == "head":
-                    unshown.append((n_elements, node))
                 continue
             attrs = node.attributes
             relevant = verdict_attrs.intersection(attrs) if attrs else ()
@@ -431,7 +452,7 @@ class Page:
                 verdicts[key] = verdict
             if verdict:
                 if verdict & _HIDDEN:
-                    unshown.append((n_elements, node))
+                    hidden_roots.append((n_elements, node))
                     continue
                 if verdict & _UNREAD:
                     continue

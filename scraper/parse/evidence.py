@@ -109,24 +109,17 @@ def _walk_jsonld(value: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
                 _walk_jsonld(value[key], out, depth + 1)
 
 
-#: One lexbor query for everything :func:`read_meta` reads (each full-tree query costs about as
-#: much as reading the page's attributes in Python); its answer is split by tag, which is exact
-#: because each tag can only have matched its own alternative.
-_META_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
-
-
 def read_meta(page: Page) -> Meta:
     """Collect meta tags, link rels, JSON-LD, ``<html lang>`` and ``<body class>``."""
     meta = Meta()
-    by_tag: dict[str, list[LexborNode]] = {
+    by_tag: dict[str, list[tuple[LexborNode, dict[str, str | None]]]] = {
         "html": [], "meta": [], "link": [], "script": [], "base": []
     }  # fmt: skip
-    for node in page.css(_META_QUERY):
-        group = by_tag.get(node.tag or "")
+    for node, tag, attrs in page.metadata():  # split by tag: exact, as each tag can only have
+        group = by_tag.get(tag)  # matched its own alternative of the query
         if group is not None:
-            group.append(node)
-    for node in by_tag["meta"]:
-        attrs = node.attributes
+            group.append((node, attrs))
+    for _, attrs in by_tag["meta"]:
         content = attrs.get("content")
         if content is None:
             continue
@@ -134,11 +127,11 @@ def read_meta(page: Page) -> Meta:
             name = attrs.get(key)
             if name:
                 meta.props.setdefault(name.strip().lower(), []).append(content)
-    for node in by_tag["link"]:
-        href = node.attributes.get("href") or ""
-        for rel in (node.attributes.get("rel") or "").lower().split():
+    for _, attrs in by_tag["link"]:
+        href = attrs.get("href") or ""
+        for rel in (attrs.get("rel") or "").lower().split():
             meta.rels.setdefault(rel, []).append(href)
-    for node in by_tag["script"]:
+    for node, _ in by_tag["script"]:
         raw = node.text(deep=True) or ""
         if len(raw) > MAX_JSONLD_CHARS:
             meta.warnings.append("JSON-LD block too large; ignored")
@@ -149,10 +142,10 @@ def read_meta(page: Page) -> Meta:
             meta.warnings.append("JSON-LD block is not valid JSON; ignored")
             continue
         _walk_jsonld(data, meta.jsonld)
-    meta.base = by_tag["base"][0] if by_tag["base"] else None
-    html = by_tag["html"][0] if by_tag["html"] else None
-    if html is not None:
-        lang = html.attributes.get("lang") or html.attributes.get("xml:lang")
+    meta.base = by_tag["base"][0][0] if by_tag["base"] else None
+    if by_tag["html"]:
+        html = by_tag["html"][0][1]
+        lang = html.get("lang") or html.get("xml:lang")
         meta.html_lang = norm(lang) if lang and norm(lang) else None
     body = page.tree.body
     if body is not None:
