@@ -101,6 +101,8 @@ class _AttrTest:
         self.contains: re.Pattern[str] | None = None
         #: value → verdict: a site repeats the same class strings on every page
         self.memo: dict[str | None, bool] = {}
+        #: this test's bit in the masks of its attribute (see ``_register``), if it has one
+        self.bit: int | None = None
 
     def add(self, op: str, want: str) -> None:
         if op == "":
@@ -140,6 +142,40 @@ class _AttrTest:
         )
 
 
+#: Every attribute test made so far, by attribute name; a test's ``bit`` is its place here.
+#: Together they let an index answer all of a page's selectors on one attribute in one pass
+#: over its values (``Index._hits``). The parser's selectors are fixed, so this stays small;
+#: past MAX_TESTS a test is not registered and is answered value by value instead.
+_TESTS: dict[str, list[_AttrTest]] = {}
+#: attribute → value → (how many tests it was checked against, bit mask of those that match)
+_MASKS: dict[str, dict[str | None, tuple[int, int]]] = {}
+MAX_TESTS = 512
+
+
+def _register(name: str, test: _AttrTest) -> None:
+    tests = _TESTS.setdefault(name, [])
+    if len(tests) < MAX_TESTS:
+        test.bit = len(tests)
+        tests.append(test)
+
+
+def _mask(name: str, value: str | None) -> int:
+    """The bit mask of the registered tests on attribute ``name`` that ``value`` passes."""
+    tests = _TESTS[name]
+    masks = _MASKS.setdefault(name, {})
+    known = masks.get(value)
+    if known is not None and known[0] == len(tests):
+        return known[1]
+    mask = 0
+    for test in tests:
+        if test(value):
+            mask |= 1 << test.bit  # type: ignore[operator]
+    if len(masks) >= MEMO_SIZE:
+        masks.clear()
+    masks[value] = (len(tests), mask)
+    return mask
+
+
 class Matcher:
     """A compiled selector list: tag names, per-attribute tests, and the rest done in full."""
 
@@ -155,6 +191,8 @@ class Matcher:
                 self.attrs.setdefault(name, _AttrTest()).add(op, want)
             else:
                 self.complex.append((tag, conds))
+        for name, test in self.attrs.items():
+            _register(name, test)
 
     def element(self, tag: str, attrs: dict[str, str | None]) -> bool:
         """Whether one element (``tag``, ``attrs``) matches."""
@@ -178,6 +216,9 @@ def matcher(selector: str) -> Matcher | None:
     return Matcher(simples) if simples is not None else None
 
 
+_NO_VALUES: dict[str | None, list[int]] = {}
+
+
 @dataclass
 class Index:
     """The elements a reading walked, in document order, and who holds which attribute value.
@@ -194,6 +235,8 @@ class Index:
     position: dict[int, int] = field(default_factory=dict)  # mem_id → position
     by_attr: dict[str, dict[str | None, list[int]]] = field(default_factory=dict)
     _by_tag: dict[str, list[int]] | None = None
+    #: attribute → (tests registered when built, test bit → positions that pass it)
+    _by_bit: dict[str, tuple[int, dict[int, list[int]]]] = field(default_factory=dict)
 
     @property
     def by_tag(self) -> dict[str, list[int]]:
@@ -209,18 +252,41 @@ class Index:
         return self._by_tag
 
     def _values(self, name: str) -> dict[str | None, list[int]]:
-        """Attribute ``name``'s values and who holds them (gathered once per name)."""
-        values = self.by_attr.get(name)
-        if values is None:
-            values = self.by_attr[name] = {}
+        """Attribute ``name``'s values and who holds them (every attribute's map is built in
+        one pass over the elements, on first use)."""
+        if not self.by_attr and self.attrs:
+            by_attr = self.by_attr
             for p, attrs in enumerate(self.attrs):
-                if name in attrs:
-                    value = attrs[name]
-                    if value in values:
+                for key, value in attrs.items():
+                    values = by_attr.get(key)
+                    if values is None:
+                        by_attr[key] = {value: [p]}
+                    elif value in values:
                         values[value].append(p)
                     else:
                         values[value] = [p]
-        return values
+        return self.by_attr.get(name, _NO_VALUES)
+
+    def _hits(self, name: str) -> dict[int, list[int]]:
+        """For every registered test on attribute ``name``, by its bit: the positions whose
+        value passes it. One pass over the page's values answers every selector on it."""
+        registered = len(_TESTS.get(name, ()))
+        built = self._by_bit.get(name)
+        if built is not None and built[0] == registered:
+            return built[1]
+        hits: dict[int, list[int]] = {}
+        for value, ps in self._values(name).items():
+            mask = _mask(name, value)
+            while mask:
+                low = mask & -mask
+                bit = low.bit_length() - 1
+                if bit in hits:
+                    hits[bit].extend(ps)
+                else:
+                    hits[bit] = list(ps)
+                mask ^= low
+        self._by_bit[name] = (registered, hits)
+        return hits
 
     def select(self, match: Matcher, within: int | None = None) -> list[int]:
         """Positions of matching elements in document order (descendants of ``within`` only)."""
@@ -228,6 +294,9 @@ class Index:
         for tag_name in match.tags:
             found.update(self.by_tag.get(tag_name, ()))
         for name, test in match.attrs.items():
+            if test.bit is not None:
+                found.update(self._hits(name).get(test.bit, ()))
+                continue
             memo = test.memo
             for have, ps in self._values(name).items():
                 verdict = memo.get(have)
