@@ -263,28 +263,25 @@ class Page:
         """The metadata elements of ``<head>`` and the elements under :attr:`hidden_roots`,
         indexed, with the reading position each was met at (built on first use)."""
         if self._unshown is None:
-            index, at = Index(), []
+            records: list[tuple[LexborNode, int, str, dict[str, str | None], int]] = []
             head = self.tree.head
             if head is not None:
                 head_id = head.mem_id
                 for node, tag, attrs in self.metadata():
                     parent = node.parent
                     if parent is not None and parent.mem_id == head_id:
-                        index.nodes.append(node)
-                        index.mids.append(node.mem_id)
-                        index.tags.append(tag)
-                        index.attrs.append(attrs)
-                        at.append(1)  # after <html>, before <body>
+                        records.append((node, node.mem_id, tag, attrs, 1))  # after <html>
             names: dict[int, str] = {}
             for pos, root in self.hidden_roots:
                 for node in root.css("*"):  # the root and its descendant elements, in order
                     tag = names.get(node.tag_id) or names.setdefault(node.tag_id, node.tag or "")
-                    index.nodes.append(node)
-                    index.mids.append(node.mem_id)
-                    index.tags.append(tag)
-                    index.attrs.append(node.attributes)
-                    at.append(pos)
-            index.ends = list(range(1, len(index.nodes) + 1))
+                    records.append((node, node.mem_id, tag, node.attributes, pos))
+            index, at = Index(), []
+            if records:
+                nodes, mids, tags, attr_rows, positions = zip(*records, strict=True)
+                index.nodes, index.mids = list(nodes), list(mids)
+                index.tags, index.attrs, at = list(tags), list(attr_rows), list(positions)
+                index.ends = list(range(1, len(records) + 1))
             self._unshown = index, at
         return self._unshown
 
@@ -342,14 +339,9 @@ class Page:
         if root is None:
             return
         index = self.index
-        nodes, mids, tag_list, attr_list, ends = (
-            index.nodes,
-            index.mids,
-            index.tags,
-            index.attrs,
-            index.ends,
-        )
-        parent_list: list[int] = []
+        ends = index.ends
+        # one tuple per element read; split into the index's lists once at the end
+        records: list[tuple[LexborNode, int, str, dict[str, str | None], int]] = []
         verdicts, verdict_attrs = _VERDICTS, _VERDICT_ATTRS
         hidden_sel = matcher(HIDDEN_SELECTOR)
         unread_sel = matcher(UNREAD_SELECTOR)
@@ -439,13 +431,16 @@ class Page:
             if kind == _SKIP:
                 continue
             attrs = node.attributes
-            relevant = verdict_attrs.intersection(attrs) if attrs else ()
-            if not relevant:
+            if not attrs or verdict_attrs.isdisjoint(attrs):
                 key: object = tag
-            elif len(relevant) == 1 and "class" in relevant:
+            elif len(attrs) == 1 and "class" in attrs:
                 key = (tag, attrs["class"])
             else:
-                key = (tag, *sorted((name, attrs[name] or "") for name in relevant))
+                relevant = verdict_attrs.intersection(attrs)
+                if len(relevant) == 1 and "class" in relevant:
+                    key = (tag, attrs["class"])
+                else:
+                    key = (tag, *sorted((name, attrs[name] or "") for name in relevant))
             verdict = verdicts.get(key)
             if verdict is None:
                 if hidden_sel.element(tag, attrs):
@@ -467,12 +462,8 @@ class Page:
             mid = node.mem_id
             pos = n_elements
             n_elements += 1
-            nodes.append(node)
-            mids.append(mid)
-            tag_list.append(tag)
-            attr_list.append(attrs)
+            records.append((node, mid, tag, attrs, path[-1] if path else 0))
             ends.append(n_elements)
-            parent_list.append(path[-1] if path else 0)
             if kind >= _BLOCK:
                 if has_text:
                     flush()
@@ -524,9 +515,13 @@ class Page:
             flush()
         for link in links:
             link.text = norm("".join(link.parts))
-        index.position = dict(zip(mids, range(n_elements), strict=True))
-        self.tags = dict(zip(mids, tag_list, strict=True))
-        self.parents = dict(zip(mids, parent_list, strict=True))
+        if records:
+            nodes, mids, tag_list, attr_list, parent_list = zip(*records, strict=True)
+            index.nodes, index.mids = list(nodes), list(mids)
+            index.tags, index.attrs = list(tag_list), list(attr_list)
+            index.position = dict(zip(mids, range(n_elements), strict=True))
+            self.tags = dict(zip(mids, tag_list, strict=True))
+            self.parents = dict(zip(mids, parent_list, strict=True))
 
 
 def parse_page_tree(data: bytes, url: str) -> Page:

@@ -216,9 +216,6 @@ def matcher(selector: str) -> Matcher | None:
     return Matcher(simples) if simples is not None else None
 
 
-_NO_VALUES: dict[str | None, list[int]] = {}
-
-
 @dataclass
 class Index:
     """The elements a reading walked, in document order, and who holds which attribute value.
@@ -252,20 +249,18 @@ class Index:
         return self._by_tag
 
     def _values(self, name: str) -> dict[str | None, list[int]]:
-        """Attribute ``name``'s values and who holds them (every attribute's map is built in
-        one pass over the elements, on first use)."""
-        if not self.by_attr and self.attrs:
-            by_attr = self.by_attr
-            for p, attrs in enumerate(self.attrs):
-                for key, value in attrs.items():
-                    values = by_attr.get(key)
-                    if values is None:
-                        by_attr[key] = {value: [p]}
-                    elif value in values:
-                        values[value].append(p)
-                    else:
-                        values[value] = [p]
-        return self.by_attr.get(name, _NO_VALUES)
+        """Attribute ``name``'s values and who holds them (gathered on first use)."""
+        values = self.by_attr.get(name)
+        if values is None:
+            values = self.by_attr[name] = {}
+            attrs = self.attrs
+            for p in [p for p, a in enumerate(attrs) if name in a]:  # the holders, at C speed
+                value = attrs[p][name]
+                if value in values:
+                    values[value].append(p)
+                else:
+                    values[value] = [p]
+        return values
 
     def _hits(self, name: str) -> dict[int, list[int]]:
         """For every registered test on attribute ``name``, by its bit: the positions whose
@@ -275,8 +270,10 @@ class Index:
         if built is not None and built[0] == registered:
             return built[1]
         hits: dict[int, list[int]] = {}
+        masks = _MASKS.get(name, {})
         for value, ps in self._values(name).items():
-            mask = _mask(name, value)
+            known = masks.get(value)
+            mask = known[1] if known is not None and known[0] == registered else _mask(name, value)
             while mask:
                 low = mask & -mask
                 bit = low.bit_length() - 1
