@@ -77,7 +77,7 @@ def decode_html(data: bytes, url: str) -> tuple[str, str, list[str]]:
     if len(data) > MAX_BYTES:
         data = data[:MAX_BYTES]
         warnings.append(f"input truncated to its first {MAX_BYTES // (1024 * 1024)} MB")
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy the page)
         raise ParseError(url, "empty response body: nothing to parse")
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8-sig"),
