@@ -358,7 +358,9 @@ class Page:
         headings: list[int] = [0]
         bold = 0
         open_links: list[int] = []
-        stack: list[LexborNode | tuple[int, int, int, int, int, int]] = [root]
+        # nodes to read, and a marker where an element ends; what the end needs is on `opened`
+        stack: list[LexborNode | None] = [root]
+        opened: list[tuple[int, int, int, int, int, int]] = []
         n_lines = n_links = n_images = n_elements = 0  # lengths kept by hand (hot loop)
 
         def flush() -> None:
@@ -382,29 +384,32 @@ class Page:
             chars = bold_chars = link_chars = 0
 
         pop, push, buf_add = stack.pop, stack.append, buf.append
+        open_, close = opened.append, opened.pop
+        # module constants as locals: the loop below runs for every node of the page
+        text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, _BLOCK, _HEADING, _BOLD, _LINK
+        skip, br, img, hidden, unread = _SKIP, _BR, _IMG, _HIDDEN, _UNREAD
         # tag_id → (tag name, kind); ids of custom tags are per document, so per walk
         kinds: dict[int, tuple[str, int]] = {}
         while stack:
-            item = pop()
-            if type(item) is tuple:  # leaving an element
-                mid, kind, l0, a0, i0, pos = item
+            node = pop()
+            if node is None:  # leaving an element
+                mid, kind, l0, a0, i0, pos = close()
                 ends[pos] = n_elements
-                if kind >= _BLOCK:
+                if kind >= block:
                     if has_text:
                         flush()
                     blocks.pop()
-                    if kind == _HEADING:
+                    if kind == heading:
                         headings.pop()
-                elif kind == _BOLD:
+                elif kind == bold_kind:
                     bold -= 1
-                elif kind == _LINK and open_links and open_links[-1] == a0:
+                elif kind == link_kind and open_links and open_links[-1] == a0:
                     open_links.pop()
                 path.pop()
                 spans[mid] = (l0, n_lines + has_text, a0, n_links, i0, n_images)
                 continue
-            node: LexborNode = item  # type: ignore[assignment]
             tag_id = node.tag_id
-            if tag_id == TEXT_TAG_ID:
+            if tag_id == text_tag:
                 chunk: str = node.text_content  # type: ignore[assignment]
                 n = len(chunk.strip())
                 if n:
@@ -428,7 +433,7 @@ class Page:
                 name = node.tag or "-"
                 known = kinds[tag_id] = (name, _kind(name))
             tag, kind = known
-            if kind == _SKIP:
+            if kind == skip:
                 continue
             attrs = node.attributes
             if not attrs or verdict_attrs.isdisjoint(attrs):
@@ -453,30 +458,30 @@ class Page:
                     verdicts.clear()
                 verdicts[key] = verdict
             if verdict:
-                if verdict & _HIDDEN:
+                if verdict & hidden:
                     hidden_roots.append((n_elements, node))
                     continue
-                if verdict & _UNREAD:
+                if verdict & unread:
                     continue
-                kind = _HEADING if tag in HEADINGS else _BLOCK  # a label reads as a block
+                kind = heading if tag in HEADINGS else block  # a label reads as a block
             mid = node.mem_id
             pos = n_elements
             n_elements += 1
             records.append((node, mid, tag, attrs, path[-1] if path else 0))
             ends.append(n_elements)
-            if kind >= _BLOCK:
+            if kind >= block:
                 if has_text:
                     flush()
                 blocks.append((mid, tag))
-                if kind == _HEADING:
+                if kind == heading:
                     headings.append(HEADINGS[tag])
-            elif kind == _BR:
+            elif kind == br:
                 if has_text:
                     flush()
                 continue
-            elif kind == _BOLD:
+            elif kind == bold_kind:
                 bold += 1
-            elif kind == _IMG:
+            elif kind == img:
                 n_images += 1
                 images.append(
                     Img(
@@ -506,7 +511,8 @@ class Page:
                     open_links.append(a0)
                     n_links += 1
             path.append(mid)
-            push((mid, kind, n_lines, a0, n_images, pos))
+            open_((mid, kind, n_lines, a0, n_images, pos))
+            push(None)
             child = node.last_child
             while child is not None:
                 push(child)
