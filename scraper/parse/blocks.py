@@ -9,12 +9,14 @@ shown; everything that is not a label, the title, a date or interface text is th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from scraper.model import Teaser
 from scraper.parse import vocab
 from scraper.parse.dates import parse_date
 from scraper.parse.dom import Page
 from scraper.parse.layout import Layout, Run
+from scraper.parse.select import MEMO_SIZE
 
 #: Elements whose class says they hold a type label (not Drupal's ``field--type-*`` or
 #: ``field--label-*`` classes, which every field carries).
@@ -30,6 +32,59 @@ _BYLINE_DATE = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a line's text alone says about its place in a teaser item (see ``_shape``)."""
+
+    key: str  # vocab.key of a label-length text, else the text itself
+    ui: bool
+    flag: bool  # "Editor's choice"
+    flagged_type: str | None  # "Editor's choice Analysis": the type label after the flag
+    type_label: bool
+    few_words: bool  # three words at most
+    byline: tuple[str, str | None] | None  # "dennis2020 Fri, 06/09/2023 - 11:21": user, date
+    date: str | None  # date_line of the text
+
+    @property
+    def meta(self) -> bool:
+        return self.flag or self.type_label or self.ui
+
+
+#: text → its _Shape. Related and Popular blocks repeat the same items on page after page, so
+#: most lines are met before; bounded, and only for the pure function ``_read_shape``.
+_SHAPES: dict[str, _Shape] = {}
+
+
+def _shape(text: str) -> _Shape:
+    shape = _SHAPES.get(text)
+    if shape is None:
+        if len(_SHAPES) >= MEMO_SIZE:
+            _SHAPES.clear()
+        shape = _SHAPES[text] = _read_shape(text)
+    return shape
+
+
+def _read_shape(text: str) -> _Shape:
+    short = len(text) <= vocab.MAX_LABEL
+    k = vocab.key(text) if short else text
+    flagged: str | None = None
+    for label in vocab.FLAG_LABELS if short else ():
+        if k.startswith(label + " ") and vocab.is_type_label(k[len(label) + 1 :]):
+            flagged = text[len(label) + 1 :].strip()
+            break
+    match = _BYLINE_DATE.match(text)
+    return _Shape(
+        key=k,
+        ui=vocab.is_ui(text),
+        flag=vocab.is_flag(text),
+        flagged_type=flagged,
+        type_label=vocab.is_type_label(text),
+        few_words=len(text.split()) <= 3,
+        byline=(match.group("user"), parse_date(match.group("date"))) if match else None,
+        date=date_line(text),
+    )
+
+
 class TeaserReader:
     """Reads teaser items out of a page's layout."""
 
@@ -40,33 +95,35 @@ class TeaserReader:
 
     def _title(self, run: Run) -> str | None:
         page = self.page
+        lines, links = page.lines, page.links
         for i in range(run.start, run.end):
-            line = page.lines[i]
-            if line.heading and not _is_meta(line.text) and not _BYLINE_DATE.match(line.text):
-                return line.text
+            line = lines[i]
+            if line.heading:
+                shape = _shape(line.text)
+                if not shape.meta and shape.byline is None:
+                    return line.text
         own_line = [
-            page.links[j].text
+            links[j].text
             for j in run.links
-            if page.links[j].line < len(page.lines)
-            and page.links[j].text == page.lines[page.links[j].line].text
+            if links[j].line < len(lines) and links[j].text == lines[links[j].line].text
         ]
         linked = [
             line.text
-            for line in page.lines[run.start : run.end]
-            if line.link_chars * 5 >= line.chars * 4 and not _BYLINE_DATE.match(line.text)
+            for line in lines[run.start : run.end]
+            if line.link_chars * 5 >= line.chars * 4 and _shape(line.text).byline is None
         ]
-        others = [page.links[j].text for j in run.links if 0 < len(page.links[j].text) <= 300]
+        others = [links[j].text for j in run.links if 0 < len(links[j].text) <= 300]
         for text in own_line + linked + others:
-            if text and not _is_meta(text):
+            if text and not _shape(text).meta:
                 return text
         for j in run.links:
-            if page.links[j].img_alt:
-                return page.links[j].img_alt
+            if links[j].img_alt:
+                return links[j].img_alt
         return None
 
     def read(self, run: Run) -> Teaser | None:
         """The item ``run`` stands for; None when it has no title to show."""
-        page = self.page
+        lines = self.page.lines
         title = self._title(run)
         if not title:
             return None
@@ -77,34 +134,31 @@ class TeaserReader:
         teaser: list[str] = []
         title_key = vocab.key(title)
         for i in range(run.start, run.end):
-            line = page.lines[i]
+            line = lines[i]
             text = line.text
-            k = vocab.key(text) if len(text) <= vocab.MAX_LABEL else text
-            if text == title or k == title_key or vocab.is_ui(text):
+            shape = _shape(text)
+            if text == title or shape.key == title_key or shape.ui:
                 continue
-            if vocab.is_flag(text):
+            if shape.flag:
                 flag = True
                 continue
-            for label in vocab.FLAG_LABELS if len(text) <= vocab.MAX_LABEL else ():
-                if k.startswith(label + " ") and vocab.is_type_label(k[len(label) + 1 :]):
-                    flag = True
-                    type_label = type_label or text[len(label) + 1 :].strip()
-                    k = ""
-            if not k:
+            if shape.flagged_type is not None:
+                flag = True
+                type_label = type_label or shape.flagged_type
+                continue
+            if not shape.key:
                 continue
             if type_label is None and (
-                vocab.is_type_label(text)
-                or (line.block in self.type_ids and len(text.split()) <= 3 and not line.link_chars)
+                shape.type_label
+                or (line.block in self.type_ids and shape.few_words and not line.link_chars)
             ):
                 type_label = text
                 continue
-            match = _BYLINE_DATE.match(text)
-            if match:
-                username, when = match.group("user"), parse_date(match.group("date"))
+            if shape.byline is not None:
+                username, when = shape.byline
                 continue
-            date = date_line(text)
-            if date:
-                when = when or date
+            if shape.date:
+                when = when or shape.date
                 continue
             if line.link_chars >= line.chars and line.heading:
                 continue  # another heading link of the same item
@@ -126,10 +180,6 @@ class TeaserReader:
             if item is not None:
                 items.append(item)
         return items
-
-
-def _is_meta(text: str) -> bool:
-    return vocab.is_flag(text) or vocab.is_type_label(text) or vocab.is_ui(text)
 
 
 def date_line(text: str) -> str | None:

@@ -144,11 +144,13 @@ def read_body(ctx: Context, title: str | None) -> BodyText:
         if i < body_start:
             _pre_body(out, text, title_key)
             continue
-        if len(text) <= MAX_FOOT_LINE and is_source_line(text):
+        # both need a colon, which most lines have not (`in` is cheaper than the regexes)
+        foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
+        if foot_like and is_source_line(text):
             out.source_line = out.source_line or text
             foot = True
             continue
-        if len(text) <= MAX_FOOT_LINE and is_photo_line(text):
+        if foot_like and is_photo_line(text):
             out.photo_line = out.photo_line or text
             foot = True
             continue

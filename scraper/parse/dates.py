@@ -98,10 +98,27 @@ def _iso(match: re.Match[str]) -> str | None:
     return naive.replace(tzinfo=timezone(offset)).isoformat()
 
 
+#: text → parse_date(text). The same dates (teasers, the page's own metadata) and the same
+#: non-dates come back page after page; bounded, and parse_date is a pure function.
+_PARSED: dict[str, str | None] = {}
+MEMO_SIZE = 4096
+
+
 def parse_date(text: str | None) -> str | None:
     """ISO 8601 for one date as the site writes it, or None when ``text`` is not (only) a date."""
     if not text or len(text) > 80:
         return None
+    try:
+        return _PARSED[text]
+    except KeyError:  # (not `in`: another thread may clear the memo in between)
+        pass
+    if len(_PARSED) >= MEMO_SIZE:
+        _PARSED.clear()
+    value = _PARSED[text] = _parse_date(text)
+    return value
+
+
+def _parse_date(text: str) -> str | None:
     text = _PREFIX.sub("", " ".join(text.split())).strip()
     if not text:
         return None

@@ -7,7 +7,8 @@ value that layer holds or None. Elements inside teaser items, blocks or chrome n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TypeVar
 
 from selectolax.lexbor import LexborNode
@@ -17,7 +18,7 @@ from scraper.parse.blocks import date_line
 from scraper.parse.context import Context, strip_site_name
 from scraper.parse.dates import parse_date
 from scraper.parse.dom import norm
-from scraper.parse.evidence import inside, ld_names, ld_text
+from scraper.parse.evidence import ld_names, ld_text
 from scraper.urls import canonical_link, is_same_site, node_id_from_url
 
 T = TypeVar("T")
@@ -25,8 +26,12 @@ Layers = list[tuple[str, Callable[[], T | None]]]
 
 _NODE_HREF = re.compile(r"/node/(\d+)/?$")
 _PAGE_NODE = re.compile(r"^page-node-(\d+)$")
+_LEDE_VERBS = (
+    "writes", "argues", "says", "explains", "notes", "suggests", "reflects", "considers",
+    "discusses", "asks",
+)  # fmt: skip
 _LEDE_AUTHOR = re.compile(
-    r"\b(?:writes|argues|says|explains|notes|suggests|reflects|considers|discusses|asks)\s+"
+    rf"\b(?:{'|'.join(_LEDE_VERBS)})\s+"
     r"(?:(?:the\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4}\s+)?"
     r"(?P<name>(?:Dr\.?\s+|Prof\.?\s+)?[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|al|de|van|von|bin|der)){1,4})"
     r"(?:,[^,]{1,150},)?\s+in\s+(?:this|an|a|his|her)\s+"
@@ -51,10 +56,13 @@ _META_PUBLISHED = (
     "publish-date",
 )
 _META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+_BY_VERBS = ("conducted", "written", "compiled", "interview")
 _LEDE_AUTHOR_BY = re.compile(
     r"\b(?:conducted|written|compiled|interview(?:ed)?)\s+by\s+"
     r"(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|al|de|van|von|bin|der)){1,4})"
 )
+_NAME_SEPARATOR = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_BY = re.compile(r"^by\s+", re.I)
 _AUTHOR_SELECTOR = "[rel=author], [class*=byline], [class*=author-name], [itemprop=author]"
 _RDFA_TITLE = "[property='schema:name'], [property='dc:title'], [property='schema:headline']"
 
@@ -69,18 +77,58 @@ class Fields:
         layout = ctx.layout
         self.foreign = {run.container for run in layout.runs if run.container} | layout.chrome
         self.ld = ctx.meta.article_ld() or {}
+        self._persons: set[int] | None = None
+        self._above_root: tuple[int, ...] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
 
     def own(self, node: LexborNode) -> bool:
         """Whether ``node`` belongs to the article, not to a teaser, a block or the chrome."""
-        rng = self.ctx.page.line_range(node)
-        if rng:
-            return not self.mask[rng.start]
-        return not inside(node, self.foreign)
+        span = self.ctx.page.spans.get(node.mem_id)
+        if span is not None and span[0] < span[1]:
+            return not self.mask[span[0]]
+        return not self.inside(node, self.foreign)
 
-    def nodes(self, selector: str) -> list[LexborNode]:
-        return [n for n in self.ctx.page.anywhere(selector) if self.own(n)]
+    def inside(self, node: LexborNode, ids: set[int], limit: int = 600) -> bool:
+        """:func:`evidence.inside`, climbing the elements the reading walked by their mem_ids
+        (``Page.parents``) instead of asking lexbor for a new node object at every step."""
+        parents = self.ctx.page.parents
+        current: LexborNode | None = node
+        mid = 0
+        while current is not None and limit > 0:
+            mid = current.mem_id
+            if mid in parents:
+                break
+            if mid in ids:
+                return True
+            current = current.parent
+            limit -= 1
+        if current is None or limit <= 0:
+            return False
+        while mid and limit > 0:  # the walk's root (html) has parent 0
+            if mid in ids:
+                return True
+            mid = parents[mid]
+            limit -= 1
+        return limit > 0 and not ids.isdisjoint(self._root_ancestors()[:limit])
+
+    def _root_ancestors(self) -> tuple[int, ...]:
+        """mem_ids of what lies above the walk's root (the document node)."""
+        if self._above_root is None:
+            out: list[int] = []
+            node = self.ctx.page.tree.root
+            parent = node.parent if node is not None else None
+            while parent is not None:
+                out.append(parent.mem_id)
+                parent = parent.parent
+            self._above_root = tuple(out)
+        return self._above_root
+
+    def nodes(self, selector: str) -> Iterator[LexborNode]:
+        """The article's own elements matching ``selector``, in document order (lazily: most
+        callers stop at the first that has a value)."""
+        own = self.own
+        return (n for n in self.ctx.page.anywhere(selector) if own(n))
 
     def first_text(self, selector: str, attr: str | None = None) -> str | None:
         for node in self.nodes(selector):
@@ -97,8 +145,11 @@ class Fields:
         site = meta.first("og:site_name")
 
         def rdfa() -> str | None:
-            for node in self.nodes(_RDFA_TITLE):
-                if inside(node, self._person_ids()) or node.tag == "meta":
+            for node in self.ctx.page.anywhere(_RDFA_TITLE):
+                # the cheap test first; own() is pure, so the order does not matter
+                if node.tag == "meta" or not self.own(node):
+                    continue
+                if self.inside(node, self._person_ids()):
                     continue
                 text = norm(node.attributes.get("content") or node.text(deep=True, separator=""))
                 if text:
@@ -134,7 +185,11 @@ class Fields:
         return None
 
     def _person_ids(self) -> set[int]:
-        return self.ctx.page.ids("[rel='schema:author'], [typeof='schema:Person'], [rel=author]")
+        if self._persons is None:
+            self._persons = self.ctx.page.ids(
+                "[rel='schema:author'], [typeof='schema:Person'], [rel=author]"
+            )
+        return self._persons
 
     # -- dates -------------------------------------------------------------------------------
 
@@ -265,8 +320,8 @@ class Fields:
         def people(names: list[str]) -> tuple[str, ...]:
             out: list[str] = []
             for name in names:
-                for part in re.split(r"\s*(?:,|\band\b|&)\s*", name):
-                    part = re.sub(r"^by\s+", "", norm(part), flags=re.I)
+                for part in _NAME_SEPARATOR.split(name):
+                    part = _BY.sub("", norm(part))
                     if part and "://" not in part and part not in out and len(part) < 80:
                         out.append(part)
             return tuple(out)
@@ -276,18 +331,24 @@ class Fields:
             return people([n for n in names if not n.startswith(("http", "/"))])
 
         def markup() -> tuple[str, ...]:
-            return people(
-                [t for n in self.nodes(_AUTHOR_SELECTOR) if (t := norm(n.text() or ""))][:3]
-            )
+            texts = (t for n in self.nodes(_AUTHOR_SELECTOR) if (t := norm(n.text() or "")))
+            return people(list(islice(texts, 3)))
 
         def from_lede() -> tuple[str, ...]:
+            if not lede:
+                return ()
+            # each pattern needs one of its verbs: `in` rules most ledes out faster than re
             match = None
-            for pattern in (_LEDE_AUTHOR, _LEDE_AUTHOR_FRONT, _LEDE_AUTHOR_BY):
-                match = match or (pattern.search(lede) if lede else None)
+            if any(verb in lede for verb in _LEDE_VERBS):
+                match = _LEDE_AUTHOR.search(lede)
+            match = match or _LEDE_AUTHOR_FRONT.search(lede)
+            if not match and any(verb in lede for verb in _BY_VERBS):
+                match = _LEDE_AUTHOR_BY.search(lede)
             return (match.group("name"),) if match else ()
 
         def account(selector: str) -> tuple[str, ...]:
-            return people([t for n in self.nodes(selector) if (t := norm(n.text() or ""))][:1])
+            texts = (t for n in self.nodes(selector) if (t := norm(n.text() or "")))
+            return people(list(islice(texts, 1)))
 
         return [
             ("jsonld", lambda: people(ld_names(self.ld.get("author")))),

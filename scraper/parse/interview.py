@@ -48,25 +48,23 @@ def interviewee(title: str | None, lede: str | None) -> str | None:
 
 def _turns(paragraphs: list[str], bold: list[bool]) -> list[tuple[int, str, str]] | None:
     """(paragraph, speaker label, text) for each turn; None when this is not a Q&A."""
-    qa = [(_QA.match(p), i) for i, p in enumerate(paragraphs)]
-    answers = [m for m, _ in qa if m and m.group("label").lower() in ("a", "answer")]
+    # the cheap tests first: a label opens with q/a, a name label needs its colon
+    qa = [(m, i) for i, p in enumerate(paragraphs) if p[:1] in "qQaA" and (m := _QA.match(p))]
+    answers = [m for m, _ in qa if m.group("label").lower() in ("a", "answer")]
     if len(answers) >= 2:
         return [
             (i, "A" if m.group("label").lower() in ("a", "answer") else "Q", m.group("rest"))
             for m, i in qa
-            if m
         ]
-    named = [(_NAME_LABEL.match(p), i) for i, p in enumerate(paragraphs)]
+    named = [(m, i) for i, p in enumerate(paragraphs) if ":" in p and (m := _NAME_LABEL.match(p))]
     counts: dict[str, int] = {}
     for m, _ in named:
-        if m and m.group("name").lower() not in _NOT_NAMES:
+        if m.group("name").lower() not in _NOT_NAMES:
             counts[m.group("name")] = counts.get(m.group("name"), 0) + 1
     labels = {name for name, n in counts.items() if n >= 2}
     if labels:
         return [
-            (i, m.group("name"), m.group("rest"))
-            for m, i in named
-            if m and m.group("name") in labels
+            (i, m.group("name"), m.group("rest")) for m, i in named if m.group("name") in labels
         ]
     questions = [i for i, p in enumerate(paragraphs) if bold[i] and p.rstrip().endswith("?")]
     if len(questions) >= 2:

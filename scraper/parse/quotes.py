@@ -29,7 +29,8 @@ from scraper.model import Quote
 
 OPENERS = '"“«„'
 CLOSERS = '"”»'
-_MARK = re.compile('["“”«»„]')
+_MARKS = '"“”«»„'
+_MARK = re.compile(f"[{_MARKS}]")
 MIN_WORDS = 4
 
 _VERBS = (
@@ -46,16 +47,42 @@ _VERBS = (
 )
 _WHO = r"[^,.;:!?\"“”«»]{1,120}?"
 _WHO_COMMAS = r"[^.;:!?\"“”«»]{1,160}?"
-_AFTER_WHO_VERB = re.compile(rf"^\s*[,;–—-]?\s*(?P<who>{_WHO_COMMAS}),?\s+(?:{_VERBS})\b", re.I)
-_AFTER_VERB_WHO = re.compile(
-    rf"^\s*[,;–—-]?\s*[–—]?\s*(?:{_VERBS})\s+(?P<who>{_WHO})\s*(?:[,.;:!?]|$)", re.I
+
+
+class _Caseless:
+    """A case-insensitive pattern that, on ASCII text, runs without re.I on the lowercased text:
+    the same matches at the same places, several times faster (re.I compares every character
+    of every alternative case-blind). Read groups by their span, from the original text."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = re.compile(pattern, flags | re.I)
+        self.lowered = re.compile(pattern, flags)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if text.isascii():
+            return self.lowered.match(text.lower(), pos)
+        return self.pattern.match(text, pos)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if text.isascii():
+            return self.lowered.search(text.lower(), pos)
+        return self.pattern.search(text, pos)
+
+
+_AFTER_WHO_VERB = _Caseless(rf"^\s*[,;–—-]?\s*(?P<who>{_WHO_COMMAS}),?\s+(?:{_VERBS})\b")
+_AFTER_VERB_WHO = _Caseless(
+    rf"^\s*[,;–—-]?\s*[–—]?\s*(?:{_VERBS})\s+(?P<who>{_WHO})\s*(?:[,.;:!?]|$)"
 )
-_AFTER_ACCORDING = re.compile(rf"^\s*[,;–—-]?\s*according to\s+(?P<who>{_WHO})\s*(?:[,.;]|$)", re.I)
-_BEFORE = re.compile(
-    rf"^(?P<pre>.*?)\b(?:{_VERBS})\b(?P<post>(?:\s+[\w’'.-]+){{0,8}}?)\s*(?:that)?\s*[:,]?\s*$",
-    re.I | re.S,
-)
-_BEFORE_ACCORDING = re.compile(rf"according to\s+(?P<who>{_WHO})\s*,\s*$", re.I)
+_AFTER_ACCORDING = _Caseless(rf"^\s*[,;–—-]?\s*according to\s+(?P<who>{_WHO})\s*(?:[,.;]|$)")
+_SAID_AT_END = rf"\b(?:{_VERBS})\b(?P<post>(?:\s+[\w’'.-]+){{0,8}}?)\s*(?:that)?\s*[:,]?\s*$"
+#: "X, a researcher, said:" (what precedes the verb is ``pre``); :func:`_before_match` finds
+#: the same match faster, by searching for _BEFORE_TAIL near the end only.
+_BEFORE = re.compile(rf"^(?P<pre>.*?){_SAID_AT_END}", re.I | re.S)
+_BEFORE_TAIL = _Caseless(_SAID_AT_END, re.S)
+#: Whitespace-separated chunks a _BEFORE match can span from its verb on: the verb (two words at
+#: most), eight words, "that" and the colon.
+_BEFORE_CHUNKS = 12
+_BEFORE_ACCORDING = _Caseless(rf"according to\s+(?P<who>{_WHO})\s*,\s*$")
 _ANAPHOR = re.compile(
     r"^(?:he|she|the\s+(?:[\w-]+\s+){0,3}?(?:expert|analyst|researcher|minister|official|"
     r"diplomat|president|spokesman|spokeswoman|spokesperson|author|ambassador|professor|"
@@ -259,7 +286,10 @@ def _scan(paragraphs: list[str], skip: set[int]) -> list[_Found]:
                 unfinished(p - 1)
                 open_at, parts = None, []
         n = len(text)
-        for mark in _MARK.finditer(text, start):
+        # most paragraphs hold no quotation mark: `in` finds that out far faster than re (and
+        # in ASCII text only the straight one can be)
+        has_mark = '"' in text or (not text.isascii() and any(ch in text for ch in _MARKS))
+        for mark in _MARK.finditer(text, start) if has_mark else ():
             i = mark.start()
             ch = text[i]
             if open_at is None:
@@ -344,11 +374,21 @@ def _before(before: str) -> Attribution:
     sentence = _sentence_tail(before)
     match = _BEFORE_ACCORDING.search(sentence)
     if match:
-        return _who(match.group("who"))
-    match = _BEFORE.match(sentence)
-    if not match or not match.group("pre").strip(" ,"):
+        return _who(_group(sentence, match, "who"))
+    pre = _before_match(sentence)
+    if pre is None or not pre.strip(" ,"):
         return None
-    return _who(match.group("pre").strip(" ,"))
+    return _who(pre.strip(" ,"))
+
+
+def _before_match(sentence: str) -> str | None:
+    """``_BEFORE.match(sentence).group("pre")`` (None for no match), a few times faster: the
+    verb must lie among the last _BEFORE_CHUNKS chunks, so the search starts there instead of
+    trying the verbs at every character of a long sentence."""
+    head = sentence.rsplit(None, _BEFORE_CHUNKS)
+    start = len(head[0]) if len(head) > _BEFORE_CHUNKS else 0
+    match = _BEFORE_TAIL.search(sentence, start)
+    return sentence[: match.start()] if match else None
 
 
 def _after(after: str, quote: str) -> Attribution:
@@ -358,8 +398,14 @@ def _after(after: str, quote: str) -> Attribution:
     for pattern in (_AFTER_ACCORDING, _AFTER_VERB_WHO, _AFTER_WHO_VERB):
         match = pattern.match(after)
         if match:
-            return _who(match.group("who"))
+            return _who(_group(after, match, "who"))
     return None
+
+
+def _group(text: str, match: re.Match[str], name: str) -> str:
+    """Group ``name`` of a :class:`_Caseless` match, as ``text`` writes it."""
+    start, end = match.span(name)
+    return text[start:end]
 
 
 def _recent_subject(text: str) -> str | None:

@@ -61,10 +61,27 @@ def _outlets(rest: str) -> list[Outlet]:
     return unique
 
 
+#: text → parse_source_line(text): most articles end with one of a few source lines. Bounded,
+#: and the Sources it holds are frozen.
+_SOURCES: dict[str, Source | None] = {}
+MEMO_SIZE = 1024
+
+
 def parse_source_line(text: str | None) -> Source | None:
     """The outlets and agencies a ``source:`` line names; None when ``text`` is not one."""
     if not text:
         return None
+    try:
+        return _SOURCES[text]
+    except KeyError:  # (not `in`: another thread may clear the memo in between)
+        pass
+    if len(_SOURCES) >= MEMO_SIZE:
+        _SOURCES.clear()
+    source = _SOURCES[text] = _parse_source_line(text)
+    return source
+
+
+def _parse_source_line(text: str) -> Source | None:
     match = SOURCE_LINE.match(text)
     if not match:
         return None
