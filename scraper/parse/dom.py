@@ -266,16 +266,17 @@ class Page:
             records: list[tuple[LexborNode, int, str, dict[str, str | None], int]] = []
             head = self.tree.head
             if head is not None:
-                head_id = head.mem_id
+                in_head = {n.mem_id for n in head.iter(include_text=False)}
                 for node, tag, attrs in self.metadata():
-                    parent = node.parent
-                    if parent is not None and parent.mem_id == head_id:
-                        records.append((node, node.mem_id, tag, attrs, 1))  # after <html>
+                    mid = node.mem_id
+                    if mid in in_head:
+                        records.append((node, mid, tag, attrs, 1))  # after <html>
             names: dict[int, str] = {}
             for pos, root in self.hidden_roots:
-                for node in root.css("*"):  # the root and its descendant elements, in order
-                    tag = names.get(node.tag_id) or names.setdefault(node.tag_id, node.tag or "")
-                    records.append((node, node.mem_id, tag, node.attributes, pos))
+                for node in root.traverse(include_text=False):  # root first, document order
+                    tag = names.get(node.tag_id) or names.setdefault(node.tag_id, node.tag or "-")
+                    if tag[0] != "-":  # not a comment
+                        records.append((node, node.mem_id, tag, node.attributes, pos))
             index, at = Index(), []
             if records:
                 nodes, mids, tags, attr_rows, positions = zip(*records, strict=True)
