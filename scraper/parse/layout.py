@@ -10,6 +10,7 @@ and reach to the next heading, the next stop line or the end of the element arou
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from selectolax.lexbor import LexborNode
 
 from scraper.parse import vocab
-from scraper.parse.dom import Page
+from scraper.parse.dom import EMPTY_SPAN, Page
 from scraper.urls import (
     SECTIONS,
     canonical_link,
@@ -98,15 +99,19 @@ class Block:
     runs: list[Run] = field(default_factory=list)
 
 
-def _mask(page: Page, ids: set[int], size: int, which: int) -> bytearray:
-    mask = bytearray(size)
+def _masks(page: Page, ids: set[int]) -> tuple[bytearray, bytearray]:
+    """Masks of the lines and of the links that the elements ``ids`` hold."""
+    lines, links = bytearray(len(page.lines)), bytearray(len(page.links))
+    spans = page.spans
     for mid in ids:
-        span = page.spans.get(mid)
+        span = spans.get(mid)
         if span is not None:
-            a, b = span[which], span[which + 1]
+            a, b, c, d = span[:4]
             if b > a:
-                mask[a:b] = b"\x01" * (b - a)
-    return mask
+                lines[a:b] = b"\x01" * (b - a)
+            if d > c:
+                links[c:d] = b"\x01" * (d - c)
+    return lines, links
 
 
 class Layout:
@@ -122,37 +127,38 @@ class Layout:
             self.links_on_line.setdefault(link.line, []).append(j)
         self.origin = _origin(page_url)
         self.page_url = page_url
-        self.link_urls = LinkURLs([link.href for link in links], _resolver(base))
+        hrefs = [link.href for link in links]
+        self.link_urls = LinkURLs(hrefs, _resolver(base))
+        # asked of every link by the teaser runs and again by the article's links; a link
+        # starting with a single "/" (most are) names no host, so it stays on the site
+        self._off_site = [
+            (href[:1] != "/" or href[1:2] == "/") and surely_off_site(href, page_url)
+            for href in hrefs
+        ]
         nav = page.shown_ids(NAV_SELECTOR)
-        self.nav_lines = _mask(page, nav, n_lines, 0)
-        self.nav_links = _mask(page, nav, len(links), 2)
-        self.h1 = self._find_h1()
-        chrome = {
+        self.nav_lines, self.nav_links = _masks(page, nav)
+        self.h1 = h1 = self._find_h1()
+        spans, most = page.spans, max(n_lines, 2)
+        self.chrome = {  # never the element that holds the h1, never more than half the page
             mid
             for mid in page.shown_ids(CHROME_SELECTOR)
-            if mid in page.spans
-            and not self._holds_h1(mid)
-            and len(page.line_range(mid)) * 2 <= max(n_lines, 2)
+            if (span := spans.get(mid)) is not None
+            and not (h1 is not None and span[0] <= h1 < span[1])
+            and (span[1] - span[0]) * 2 <= most
         }
-        self.chrome = chrome
-        self.chrome_lines = _mask(page, chrome, n_lines, 0)
-        self.chrome_links = _mask(page, chrome, len(links), 2)
+        self.chrome_lines, self.chrome_links = _masks(page, self.chrome)
         self.main_body = self._main_body()
         title_ids = page.shown_ids(TITLE_CLASS_SELECTOR)
         self.headings: list[tuple[int, str]] = []
         self.stops: list[int] = []
+        nav_lines = self.nav_lines
         for i, line in enumerate(lines):
-            if self.nav_lines[i] or len(line.text) > 60:
+            if nav_lines[i] or len(line.text) > 60:
                 continue
-            k = vocab.key(line.text)
-            kind = vocab.BLOCK_HEADINGS.get(k)
-            if kind and (
-                k not in vocab.AMBIGUOUS_HEADINGS
-                or 1 <= line.heading <= 3
-                or line.block in title_ids
-            ):
+            kind, flag, stop = vocab.block_mark(line.text)
+            if kind and (not flag or 1 <= line.heading <= 3 or line.block in title_ids):
                 self.headings.append((i, kind))
-            elif k in vocab.STOP_LINES or vocab.is_footer_line(line.text):
+            elif stop:
                 self.stops.append(i)
         self.runs = self._runs(page_url, self_urls)
         self._place_runs()
@@ -171,21 +177,20 @@ class Layout:
             return i
         return None
 
-    def _holds_h1(self, mid: int) -> bool:
-        return self.h1 is not None and self.page.contains(mid, self.h1)
-
     def _main_body(self) -> int:
+        page = self.page
+        spans, lines = page.spans, page.lines
         best, best_chars = 0, 0
         self.main_body_node: LexborNode | None = None
-        for node in self.page.shown(BODY_FIELD_SELECTOR):
-            rng = self.page.line_range(node)
-            if rng and (self.chrome_lines[rng.start] or self.nav_lines[rng.start]):
+        for node in page.shown(BODY_FIELD_SELECTOR):
+            a, b = spans.get(node.mem_id, EMPTY_SPAN)[:2]
+            if b > a and (self.chrome_lines[a] or self.nav_lines[a]):
                 continue
-            chars = sum(self.page.lines[i].chars for i in rng)
+            chars = sum([lines[i].chars for i in range(a, b)])
             if chars > best_chars:
                 best, best_chars, self.main_body_node = node.mem_id, chars, node
-        rng = self.page.line_range(best) if best else range(0)
-        if len(rng) >= 2 or best_chars >= 400:
+        a, b = spans.get(best, EMPTY_SPAN)[:2]
+        if b - a >= 2 or best_chars >= 400:
             return best
         self.main_body_node = None
         return 0
@@ -193,38 +198,39 @@ class Layout:
     # -- teaser runs -------------------------------------------------------------------------
 
     def _runs(self, page_url: str, self_urls: set[str]) -> list[Run]:
-        page = self.page
-        body_span = page.span(self.main_body) if self.main_body else (0, 0, 0, 0, 0, 0)
-        bounds = [i for i, _ in self.headings] + self.stops  # an item never spans these
+        page, link_urls, origin = self.page, self.link_urls, self.origin
+        links, nav, off_site = page.links, self.nav_links, self._off_site
+        body_start, body_end = page.span(self.main_body)[2:4] if self.main_body else (0, 0)
+        bounds = sorted([i for i, _ in self.headings] + self.stops)  # an item never spans these
         runs: list[Run] = []
-        for j, link in enumerate(page.links):
-            if self.nav_links[j] or self.off_site(j):
+        last: Run | None = None
+        for j, link in enumerate(links):
+            if nav[j] or off_site[j] or body_start <= j < body_end:
                 continue
-            url = self.link_urls[j]
+            url = link_urls[j]
             if (
                 url is None
-                or body_span[2] <= j < body_span[3]
                 or url in self_urls
-                or not (url.startswith(self.origin) or is_same_site(url, page_url))
+                or not (url.startswith(origin) or is_same_site(url, page_url))
                 or not is_article_url(url)
             ):
                 continue
             if not (link.has_img or link.heading or self._owns_lines(j)):
                 continue
-            last = runs[-1] if runs else None
             if (
                 last is not None
                 and last.url == url
-                and not any(page.links[last.links[-1]].line < b <= link.line for b in bounds)
+                and not _crosses(bounds, links[last.links[-1]].line, link.line)
             ):
                 last.links.append(j)  # the same item again (image link, title link, "Read more")
             else:
-                runs.append(Run(url, [j], link.line))
+                last = Run(url, [j], link.line)
+                runs.append(last)
         return runs
 
     def off_site(self, j: int) -> bool:
         """Whether link ``j`` surely leads off the site (decided without canonicalising it)."""
-        return surely_off_site(self.page.links[j].href, self.page_url)
+        return self._off_site[j]
 
     def _owns_lines(self, j: int) -> bool:
         """Whether link ``j`` makes up the whole of the lines it is on (not a link in prose)."""
@@ -237,39 +243,39 @@ class Layout:
 
     def _place_runs(self) -> None:
         page, runs = self.page, self.runs
-        under: dict[int, int] = {}  # element → the one run under it, or -1 for several
-        links = page.links
-        for r, run in enumerate(runs):
+        links, spans, tags = page.links, page.spans, page.tags
+        # No item's container: an element close above the links of more than one run, or one
+        # that holds a block heading, a stop line, the h1 or the article's body.
+        barred: set[int] = set()
+        seen: set[int] = set()
+        for run in runs:
+            above: set[int] = set()
             for j in run.links:
-                for anc in links[j].path[-_CONTAINER_DEPTH:]:
-                    if under.setdefault(anc, r) != r:
-                        under[anc] = -1
-        forbidden: set[int] = set()
+                above.update(links[j].path[-_CONTAINER_DEPTH:])
+            barred.update(above.intersection(seen))
+            seen.update(above)
         marks = [i for i, _ in self.headings] + self.stops
         if self.h1 is not None:
             marks.append(self.h1)
         for i in marks:
             block = page.lines[i].block
-            forbidden.add(block)
-            forbidden.update(page.ancestors(block))
+            barred.add(block)
+            barred.update(page.ancestors(block))
         if self.main_body:
-            forbidden.add(self.main_body)
-            forbidden.update(page.ancestors(self.main_body))
-        for r, run in enumerate(runs):
+            barred.add(self.main_body)
+            barred.update(page.ancestors(self.main_body))
+        for run in runs:
             container = 0
-            for anc in reversed(page.links[run.links[0]].path[-_CONTAINER_DEPTH:]):
-                if (
-                    anc in forbidden
-                    or under.get(anc) != r
-                    or page.tags.get(anc) in ("html", "body", "main")
-                    or len(page.line_range(anc)) > MAX_ITEM_LINES
-                ):
+            for anc in reversed(links[run.links[0]].path[-_CONTAINER_DEPTH:]):
+                if anc in barred or tags.get(anc) in ("html", "body", "main"):
+                    break
+                span = spans.get(anc, EMPTY_SPAN)
+                if span[1] - span[0] > MAX_ITEM_LINES:
                     break
                 container = anc
-            run.container = container
-            span = page.span(container) if container else None
-            if span and span[2] <= run.links[0] and run.links[-1] < span[3] and span[1] > span[0]:
-                run.start, run.end = span[0], span[1]
+            span = spans.get(container, EMPTY_SPAN)
+            if span[2] <= run.links[0] and run.links[-1] < span[3] and span[1] > span[0]:
+                run.container, run.start, run.end = container, span[0], span[1]
             else:
                 run.container = 0
         # Items without a container of their own ("flat" lists): from the first link, reaching
@@ -290,23 +296,25 @@ class Layout:
             run.end = max(run.end, run.first_line + 1)
         n_lines = len(page.lines)
         for run in runs:  # a link at the very end may point past the last line
-            run.start = min(run.start, n_lines)
-            run.end = min(max(run.end, run.start), n_lines)
+            if run.end > n_lines:  # (every item ends after it starts)
+                run.start, run.end = min(run.start, n_lines), n_lines
 
     # -- blocks -----------------------------------------------------------------------------
 
     def _blocks(self) -> list[Block]:
-        page = self.page
+        page, h1 = self.page, self.h1
         blocks: list[Block] = []
-        bounds = sorted([i for i, _ in self.headings] + self.stops)
-        if self.h1 is not None:
-            bounds = sorted([*bounds, self.h1])
+        bounds = [i for i, _ in self.headings] + self.stops
+        if h1 is not None:
+            bounds.append(h1)
+        bounds.sort()
         for i, kind in self.headings:
-            end = next((b for b in bounds if b > i), len(page.lines))
+            k = bisect_right(bounds, i)
+            end = bounds[k] if k < len(bounds) else len(page.lines)
             for anc in page.ancestors(page.lines[i].block):
                 span = page.spans.get(anc)
                 if span and span[1] > i + 1:
-                    if not (self.h1 is not None and span[0] <= self.h1 < span[1] and self.h1 < i):
+                    if not (h1 is not None and span[0] <= h1 < span[1] and h1 < i):
                         end = min(end, span[1])
                     break
             block = Block(kind, i, end)
@@ -385,6 +393,12 @@ def _resolver(base: str) -> Callable[[str], str | None]:
         return value
 
     return resolve
+
+
+def _crosses(bounds: list[int], a: int, b: int) -> bool:
+    """Whether a line index in the sorted ``bounds`` lies in ``(a, b]``."""
+    k = bisect_right(bounds, a)
+    return k < len(bounds) and bounds[k] <= b
 
 
 def _is_label(text: str) -> bool:

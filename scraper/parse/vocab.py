@@ -105,8 +105,28 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.I)
 _READ_TIME = re.compile(r"^\d+\s*(?:min|minute)s?\s*(?:read)?$", re.I)
 
 
+#: Answers about texts up to MEMO_CHARS long are remembered, MEMO_SIZE of each kind at most
+#: (bounds the memory; the memos hold only pure functions of the text).
+MEMO_SIZE = 4096
+MEMO_CHARS = 200
+_KEYS: dict[str, str] = {}
+
+
 def key(text: str) -> str:
     """A label's comparison form: lowercase, plain apostrophes, no trailing colon or dots."""
+    # remembered: every parser asks it of the same lines, and a site repeats its labels and
+    # headlines on every page
+    k = _KEYS.get(text)
+    if k is None:
+        if len(text) > MEMO_CHARS:
+            return _key(text)
+        if len(_KEYS) >= MEMO_SIZE:
+            _KEYS.clear()
+        k = _KEYS[text] = _key(text)
+    return k
+
+
+def _key(text: str) -> str:
     if "’" in text or "‘" in text or "`" in text or "´" in text:
         text = text.translate(_APOSTROPHES)
     return text.lower().strip().rstrip(":.…").strip()
@@ -116,8 +136,34 @@ def key(text: str) -> str:
 MAX_LABEL = 40
 
 
+#: What a short text is as a label, as bits. The body, the teasers and the fields ask the label
+#: tests of the same short lines over and over, so each text's answers are remembered together;
+#: the tests look the memo up themselves (a call less on the common path).
+_FLAG, _TYPE, _UI = 1, 2, 4
+_KINDS: dict[str, int] = {}
+
+
+def _kinds(text: str) -> int:
+    """The label bits of ``text`` (at most MAX_LABEL long), worked out and remembered."""
+    kinds = _KINDS.get(text)
+    if kinds is None:
+        k = key(text)
+        kinds = (
+            (_FLAG if k in FLAG_LABELS else 0)
+            | (_TYPE if k in TYPE_LABELS else 0)
+            | (_UI if k in UI_LINES or k in DECORATION_LABELS or _READ_TIME.match(k) else 0)
+        )
+        if len(_KINDS) >= MEMO_SIZE:
+            _KINDS.clear()
+        _KINDS[text] = kinds
+    return kinds
+
+
 def is_type_label(text: str) -> bool:
-    return len(text) <= MAX_LABEL and key(text) in TYPE_LABELS
+    if len(text) > MAX_LABEL:
+        return False
+    kinds = _KINDS.get(text)
+    return bool((_kinds(text) if kinds is None else kinds) & _TYPE)
 
 
 def type_in_labels(text: str) -> str | None:
@@ -138,15 +184,43 @@ def type_in_labels(text: str) -> str | None:
 
 
 def is_flag(text: str) -> bool:
-    return len(text) <= MAX_LABEL and key(text) in FLAG_LABELS
+    if len(text) > MAX_LABEL:
+        return False
+    kinds = _KINDS.get(text)
+    return bool((_kinds(text) if kinds is None else kinds) & _FLAG)
 
 
 def is_ui(text: str) -> bool:
     if len(text) > MAX_LABEL:
         return False
-    k = key(text)
-    return k in UI_LINES or k in DECORATION_LABELS or bool(_READ_TIME.match(k))
+    kinds = _KINDS.get(text)
+    return bool((_kinds(text) if kinds is None else kinds) & _UI)
 
 
 def is_footer_line(text: str) -> bool:
     return len(text) < 200 and bool(_COPYRIGHT.search(text))
+
+
+#: What a line says about the page's blocks: the kind of block it heads (None if it heads
+#: none), whether that heading is also an item flag (see AMBIGUOUS_HEADINGS), and whether it is
+#: a stop line or a footer line.
+BlockMark = tuple[str | None, bool, bool]
+_MARKS: dict[str, BlockMark] = {}
+
+
+def block_mark(text: str) -> BlockMark:
+    # remembered (a case-insensitive regex search is slow): asked of most lines of every page,
+    # and a site repeats its short lines on every page
+    mark = _MARKS.get(text)
+    if mark is None:
+        k = key(text)
+        mark = (
+            BLOCK_HEADINGS.get(k),
+            k in AMBIGUOUS_HEADINGS,
+            k in STOP_LINES or is_footer_line(text),
+        )
+        if len(text) <= MEMO_CHARS:
+            if len(_MARKS) >= MEMO_SIZE:
+                _MARKS.clear()
+            _MARKS[text] = mark
+    return mark
