@@ -176,3 +176,17 @@ def test_caseless_patterns_match_as_re_i_does() -> None:
                     assert fast.span() == slow.span()
                     matched += 1
     assert matched > 500
+
+
+def test_tag_kinds_are_remembered_only_for_standard_tags() -> None:
+    """Custom tags are numbered per document; what one page's custom tag was must not leak
+    into the next page (a per-walk memo), while standard tags are remembered for good."""
+    from scraper.parse import dom
+
+    url = "https://www.commonspace.eu/news/a-b-c"
+    first = dom.Page(b"<main><x-teaser><p>One two three</p></x-teaser><nav>menu</nav></main>", url)
+    second = dom.Page(b"<main><x-other>Four five six</x-other><script>x()</script></main>", url)
+    assert [line.text for line in first.lines] == ["One two three"]
+    assert [line.text for line in second.lines] == ["Four five six"]
+    assert "x-other" in second.tags.values()
+    assert all(tag_id < dom._STANDARD_TAG_IDS for tag_id in dom._KINDS)

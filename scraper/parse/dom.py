@@ -127,6 +127,11 @@ TEXT_TAG_ID = 2
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
 #: What the walk does with an element, by tag (a label reads as a block whatever its tag).
 _SKIP, _INLINE, _BR, _IMG, _BOLD, _LINK, _BLOCK, _HEADING = range(8)
+#: lexbor numbers the tags HTML defines below this (about 200 of them), the same in every
+#: document; other tags get per-document numbers far above it. What the walk does with each
+#: standard tag is remembered here for good, with custom tags only for one walk.
+_STANDARD_TAG_IDS = 1024
+_KINDS: dict[int, tuple[str, int]] = {}
 
 
 def _kind(tag: str) -> int:
@@ -389,8 +394,9 @@ class Page:
         # module constants as locals: the loop below runs for every node of the page
         text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, _BLOCK, _HEADING, _BOLD, _LINK
         skip, br, img, hidden, unread = _SKIP, _BR, _IMG, _HIDDEN, _UNREAD
-        # tag_id → (tag name, kind); ids of custom tags are per document, so per walk
-        kinds: dict[int, tuple[str, int]] = {}
+        # tag_id → (tag name, kind): standard tags for good, custom ones for this walk only
+        kinds = _KINDS
+        custom: dict[int, tuple[str, int]] = {}
         while stack:
             node = pop()
             if node is None:  # leaving an element
@@ -429,10 +435,11 @@ class Page:
                 if open_links:
                     links[open_links[-1]].parts.append(chunk)
                 continue
-            known = kinds.get(tag_id)
+            known = kinds.get(tag_id) or custom.get(tag_id)
             if known is None:
                 name = node.tag or "-"
-                known = kinds[tag_id] = (name, _kind(name))
+                known = (name, _kind(name))
+                (kinds if tag_id < _STANDARD_TAG_IDS else custom)[tag_id] = known
             tag, kind = known
             if kind == skip:
                 continue
