@@ -18,6 +18,7 @@ what a reader sees, and lexbor for metadata.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -152,11 +153,19 @@ _MASKS: dict[str, dict[str | None, tuple[int, int]]] = {}
 MAX_TESTS = 512
 
 
+#: how many tests have been registered, all attributes together (indexes built before a new
+#: registration answer it by building again)
+_REGISTERED = [0]
+_NO_HITS: dict[int, list[int]] = {}
+_NO_MASKS: dict[str | None, tuple[int, int]] = {}
+
+
 def _register(name: str, test: _AttrTest) -> None:
     tests = _TESTS.setdefault(name, [])
     if len(tests) < MAX_TESTS:
         test.bit = len(tests)
         tests.append(test)
+        _REGISTERED[0] += 1
 
 
 def _mask(name: str, value: str | None) -> int:
@@ -233,7 +242,8 @@ class Index:
     by_attr: dict[str, dict[str | None, list[int]]] = field(default_factory=dict)
     _by_tag: dict[str, list[int]] | None = None
     #: attribute → (tests registered when built, test bit → positions that pass it)
-    _by_bit: dict[str, tuple[int, dict[int, list[int]]]] = field(default_factory=dict)
+    #: (registry size it was built with, attribute → test bit → positions passing it)
+    _by_bit: tuple[int, dict[str, dict[int, list[int]]]] | None = None
 
     @property
     def by_tag(self) -> dict[str, list[int]]:
@@ -263,30 +273,52 @@ class Index:
         return values
 
     def _hits(self, name: str) -> dict[int, list[int]]:
-        """For every registered test on attribute ``name``, by its bit: the positions whose
-        value passes it. One pass over the page's values answers every selector on it."""
-        registered = len(_TESTS.get(name, ()))
-        built = self._by_bit.get(name)
-        if built is not None and built[0] == registered:
-            return built[1]
-        hits: dict[int, list[int]] = {}
-        masks = _MASKS.get(name, {})
-        for value, ps in self._values(name).items():
-            known = masks.get(value)
-            mask = known[1] if known is not None and known[0] == registered else _mask(name, value)
-            while mask:
-                low = mask & -mask
-                bit = low.bit_length() - 1
-                if bit in hits:
-                    hits[bit].extend(ps)
+        """For every registered test on attribute ``name``, by its bit: the positions (in
+        order) whose value passes it."""
+        built = self._by_bit
+        if built is None or built[0] != _REGISTERED[0]:
+            built = self._by_bit = (_REGISTERED[0], self._all_hits())
+        return built[1].get(name, _NO_HITS)
+
+    def _all_hits(self) -> dict[str, dict[int, list[int]]]:
+        """One pass over every element's attributes answers every registered test at once:
+        a page is asked a dozen selectors, and a pass per attribute would cost more."""
+        out: dict[str, dict[int, list[int]]] = {}
+        tests, all_masks = _TESTS, _MASKS
+        for p, attrs in enumerate(self.attrs):
+            for name, value in attrs.items():
+                if name not in tests:
+                    continue
+                known = all_masks.get(name, _NO_MASKS).get(value)
+                if known is not None and known[0] == len(tests[name]):
+                    mask = known[1]
                 else:
-                    hits[bit] = list(ps)
-                mask ^= low
-        self._by_bit[name] = (registered, hits)
-        return hits
+                    mask = _mask(name, value)
+                if not mask:
+                    continue
+                hits = out.get(name)
+                if hits is None:
+                    hits = out[name] = {}
+                while mask:
+                    low = mask & -mask
+                    bit = low.bit_length() - 1
+                    if bit in hits:
+                        hits[bit].append(p)
+                    else:
+                        hits[bit] = [p]
+                    mask ^= low
+        return out
 
     def select(self, match: Matcher, within: int | None = None) -> list[int]:
         """Positions of matching elements in document order (descendants of ``within`` only)."""
+        if not match.tags and not match.complex and len(match.attrs) == 1:
+            ((name, test),) = match.attrs.items()
+            if test.bit is not None:  # one test: its positions are the answer, already in order
+                ps = self._hits(name).get(test.bit, [])
+                if within is None:
+                    return list(ps)
+                start, end = within, self.ends[within]
+                return ps[bisect_right(ps, start) : bisect_left(ps, end)]
         found: set[int] = set()
         for tag_name in match.tags:
             found.update(self.by_tag.get(tag_name, ()))
