@@ -148,8 +148,8 @@ class _AttrTest:
 #: over its values (``Index._hits``). The parser's selectors are fixed, so this stays small;
 #: past MAX_TESTS a test is not registered and is answered value by value instead.
 _TESTS: dict[str, list[_AttrTest]] = {}
-#: attribute → value → (how many tests it was checked against, bit mask of those that match)
-_MASKS: dict[str, dict[str | None, tuple[int, int]]] = {}
+#: attribute → value → (how many tests it was checked against, the bits of those it passes)
+_MASKS: dict[str, dict[str | None, tuple[int, tuple[int, ...]]]] = {}
 MAX_TESTS = 512
 
 
@@ -157,7 +157,7 @@ MAX_TESTS = 512
 #: registration answer it by building again)
 _REGISTERED = [0]
 _NO_HITS: dict[int, list[int]] = {}
-_NO_MASKS: dict[str | None, tuple[int, int]] = {}
+_NO_MASKS: dict[str | None, tuple[int, tuple[int, ...]]] = {}
 
 
 def _register(name: str, test: _AttrTest) -> None:
@@ -168,21 +168,18 @@ def _register(name: str, test: _AttrTest) -> None:
         _REGISTERED[0] += 1
 
 
-def _mask(name: str, value: str | None) -> int:
-    """The bit mask of the registered tests on attribute ``name`` that ``value`` passes."""
+def _bits(name: str, value: str | None) -> tuple[int, ...]:
+    """The bits of the registered tests on attribute ``name`` that ``value`` passes."""
     tests = _TESTS[name]
     masks = _MASKS.setdefault(name, {})
     known = masks.get(value)
     if known is not None and known[0] == len(tests):
         return known[1]
-    mask = 0
-    for test in tests:
-        if test(value):
-            mask |= 1 << test.bit  # type: ignore[operator]
+    bits = tuple(test.bit for test in tests if test(value) and test.bit is not None)
     if len(masks) >= MEMO_SIZE:
         masks.clear()
-    masks[value] = (len(tests), mask)
-    return mask
+    masks[value] = (len(tests), bits)
+    return bits
 
 
 class Matcher:
@@ -284,29 +281,25 @@ class Index:
         """One pass over every element's attributes answers every registered test at once:
         a page is asked a dozen selectors, and a pass per attribute would cost more."""
         out: dict[str, dict[int, list[int]]] = {}
-        tests, all_masks = _TESTS, _MASKS
+        sizes = {name: len(tests) for name, tests in _TESTS.items()}
+        all_masks = _MASKS
         for p, attrs in enumerate(self.attrs):
             for name, value in attrs.items():
-                if name not in tests:
+                size = sizes.get(name)
+                if size is None:
                     continue
                 known = all_masks.get(name, _NO_MASKS).get(value)
-                if known is not None and known[0] == len(tests[name]):
-                    mask = known[1]
-                else:
-                    mask = _mask(name, value)
-                if not mask:
+                bits = known[1] if known is not None and known[0] == size else _bits(name, value)
+                if not bits:
                     continue
                 hits = out.get(name)
                 if hits is None:
                     hits = out[name] = {}
-                while mask:
-                    low = mask & -mask
-                    bit = low.bit_length() - 1
+                for bit in bits:
                     if bit in hits:
                         hits[bit].append(p)
                     else:
                         hits[bit] = [p]
-                    mask ^= low
         return out
 
     def select(self, match: Matcher, within: int | None = None) -> list[int]:
