@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.parse import article, interview, quotes
 from scraper.parse.context import Context, build_context
@@ -190,3 +192,25 @@ def test_tag_kinds_are_remembered_only_for_standard_tags() -> None:
     assert [line.text for line in second.lines] == ["Four five six"]
     assert "x-other" in second.tags.values()
     assert all(tag_id < dom._STANDARD_TAG_IDS for tag_id in dom._KINDS)
+
+
+def _norm_by_hand(text: str) -> str:
+    for ch in "\u200b\u200c\u200d\u2060\ufeff\xad":
+        text = text.replace(ch, "")
+    return " ".join(text.split())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("ab .,’é\u00a0\u2009\u200b\xad\t\n\r\x0b\x0c\x1c\x1f\x85\u2028\u3000\ufeff")
+        )
+    )
+)
+def test_norm_shortcut_matches_split_and_join(text: str) -> None:
+    """The printable-text shortcut in ``dom.norm`` gives what removing the invisible
+    characters and collapsing whitespace gives."""
+    from scraper.parse.dom import norm
+
+    assert norm(text) == _norm_by_hand(text)

@@ -146,6 +146,11 @@ def _kind(tag: str) -> int:
 
 def norm(text: str) -> str:
     """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped."""
+    # Most text is already clean: every character str.split() breaks on, but the plain space,
+    # and every invisible one is non-printable, so a printable text with single inner spaces
+    # is its own normal form.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     if not text.isascii() and (  # plain `in` tests: several times faster than a regex search
         "\u200b" in text
         or "\u200c" in text
