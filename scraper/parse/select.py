@@ -148,16 +148,14 @@ class _AttrTest:
 #: over its values (``Index._hits``). The parser's selectors are fixed, so this stays small;
 #: past MAX_TESTS a test is not registered and is answered value by value instead.
 _TESTS: dict[str, list[_AttrTest]] = {}
-#: attribute → value → (how many tests it was checked against, the bits of those it passes)
-_MASKS: dict[str, dict[str | None, tuple[int, tuple[int, ...]]]] = {}
+#: attribute → value → the bits of the registered tests it passes (emptied for an attribute
+#: when a test on it is registered)
+_BITS: dict[str, dict[str | None, tuple[int, ...]]] = {}
 MAX_TESTS = 512
-
-
 #: how many tests have been registered, all attributes together (indexes built before a new
 #: registration answer it by building again)
 _REGISTERED = [0]
 _NO_HITS: dict[int, list[int]] = {}
-_NO_MASKS: dict[str | None, tuple[int, tuple[int, ...]]] = {}
 
 
 def _register(name: str, test: _AttrTest) -> None:
@@ -165,20 +163,19 @@ def _register(name: str, test: _AttrTest) -> None:
     if len(tests) < MAX_TESTS:
         test.bit = len(tests)
         tests.append(test)
+        _BITS[name] = {}
         _REGISTERED[0] += 1
 
 
 def _bits(name: str, value: str | None) -> tuple[int, ...]:
     """The bits of the registered tests on attribute ``name`` that ``value`` passes."""
-    tests = _TESTS[name]
-    masks = _MASKS.setdefault(name, {})
-    known = masks.get(value)
-    if known is not None and known[0] == len(tests):
-        return known[1]
-    bits = tuple(test.bit for test in tests if test(value) and test.bit is not None)
-    if len(masks) >= MEMO_SIZE:
-        masks.clear()
-    masks[value] = (len(tests), bits)
+    memo = _BITS[name]
+    bits = memo.get(value)
+    if bits is None:
+        bits = tuple(t.bit for t in _TESTS[name] if t.bit is not None and t(value))
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[value] = bits
     return bits
 
 
@@ -280,26 +277,23 @@ class Index:
     def _all_hits(self) -> dict[str, dict[int, list[int]]]:
         """One pass over every element's attributes answers every registered test at once:
         a page is asked a dozen selectors, and a pass per attribute would cost more."""
-        out: dict[str, dict[int, list[int]]] = {}
-        sizes = {name: len(tests) for name, tests in _TESTS.items()}
-        all_masks = _MASKS
+        memos = _BITS
+        out: dict[str, dict[int, list[int]]] = {name: {} for name in memos}
         for p, attrs in enumerate(self.attrs):
             for name, value in attrs.items():
-                size = sizes.get(name)
-                if size is None:
-                    continue
-                known = all_masks.get(name, _NO_MASKS).get(value)
-                bits = known[1] if known is not None and known[0] == size else _bits(name, value)
-                if not bits:
-                    continue
-                hits = out.get(name)
-                if hits is None:
-                    hits = out[name] = {}
-                for bit in bits:
-                    if bit in hits:
-                        hits[bit].append(p)
-                    else:
-                        hits[bit] = [p]
+                memo = memos.get(name)
+                if memo is None:
+                    continue  # no selector asks about this attribute
+                bits = memo.get(value)
+                if bits is None:
+                    bits = _bits(name, value)
+                if bits:
+                    hits = out[name]
+                    for bit in bits:
+                        if bit in hits:
+                            hits[bit].append(p)
+                        else:
+                            hits[bit] = [p]
         return out
 
     def select(self, match: Matcher, within: int | None = None) -> list[int]:
