@@ -25,6 +25,7 @@ TYPE_CLASS_SELECTOR = (
     "[class*=content-type], [class*=kicker], [class*=__type], [class~=type], [class~=label], "
     "[class*=__label], [class*=category]"
 )
+_DATE_PARTS = re.compile(r"\s+[|·•]\s+")
 _BYLINE_DATE = re.compile(
     r"^(?:submitted\s+by\s+)?(?P<user>[\w.@-]{2,60})\s+(?:on\s+)?"
     r"(?P<date>(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\d{1,2}/\d{1,2}/\d{4}\s*-\s*\d{1,2}:\d{2})$",
@@ -185,7 +186,7 @@ class TeaserReader:
 def date_line(text: str) -> str | None:
     if len(text) > 60:
         return None
-    for part in re.split(r"\s+[|·•]\s+", text):
+    for part in _DATE_PARTS.split(text):
         date = parse_date(part)
         if date:
             return date

@@ -24,6 +24,7 @@ from scraper.urls import canonical_link, is_same_site, node_id_from_url
 T = TypeVar("T")
 Layers = list[tuple[str, Callable[[], T | None]]]
 
+_LANG_SUBTAG = re.compile(r"[-_]")
 _NODE_HREF = re.compile(r"/node/(\d+)/?$")
 _PAGE_NODE = re.compile(r"^page-node-(\d+)$")
 _LEDE_VERBS = (
@@ -372,7 +373,7 @@ class Fields:
 def _lang(value: str | None) -> str | None:
     if not value:
         return None
-    primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+    primary = _LANG_SUBTAG.split(value.strip().lower(), maxsplit=1)[0]
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 and primary != "und" else None
 
 

@@ -30,6 +30,7 @@ from scraper.model import Quote
 OPENERS = '"“«„'
 CLOSERS = '"”»'
 _MARKS = '"“”«»„'
+_POSSESSIVE = re.compile(r"['’]s$")
 _MARK = re.compile(f"[{_MARKS}]")
 MIN_WORDS = 4
 
@@ -328,7 +329,7 @@ def _name(text: str) -> str | None:
     if not 2 <= len(tokens) <= 5 or tokens[0].lower() in _STOP_FIRST:
         return None
     for token in tokens:
-        low = re.sub(r"['’]s$", "", token.lower())
+        low = _POSSESSIVE.sub("", token.lower())
         if low in _ORG_WORDS or any(c.isdigit() for c in token):
             return None
         if not (_TOKEN.match(token) or token.lower() in _PARTICLES):
