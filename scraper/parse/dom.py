@@ -105,9 +105,13 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LABEL_SELECTOR = "[class*=kicker], [class*=badge], [class*=eyebrow], [class*=flag]"
 #: Site navigation and the site footer: never article text, never teasers, and often half of a
 #: page's elements, so the reading skips them (menus, pagers and the like are read by CSS).
-UNREAD_SELECTOR = "nav, [role=navigation], [role=contentinfo], [role=search]"
+#: ``aria-hidden`` marks what is only decoration or a copy (icon sprites, off-canvas copies of
+#: the menus): not read, and no metadata is looked for in it either.
+UNREAD_SELECTOR = "nav, [role=navigation], [role=contentinfo], [role=search], [aria-hidden=true]"
+#: Hidden from view but not from meaning: not read, yet metadata in it counts (Drupal keeps the
+#: author and date of a node in a visually hidden block).
 HIDDEN_SELECTOR = (
-    "[hidden], [aria-hidden=true], .visually-hidden, .element-invisible, .sr-only, "
+    "[hidden], .visually-hidden, .element-invisible, .sr-only, "
     ".screen-reader-text, [style*='display:none'], [style*='display: none']"
 )
 
