@@ -437,6 +437,8 @@ class Page:
                 continue
             tag_id = node.tag_id
             if tag_id == text_tag:
+                if not has_text and node.is_empty_text_node:
+                    continue  # markup indentation between elements (lexbor tells without a copy)
                 chunk: str = node.text_content  # type: ignore[assignment]
                 n = len(chunk.strip())
                 if n:
