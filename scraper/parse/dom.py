@@ -204,26 +204,6 @@ Span = tuple[int, int, int, int, int, int]  # lines, links and images an element
 EMPTY_SPAN: Span = (0, 0, 0, 0, 0, 0)
 
 
-def _emit(
-    lines: list[Line],
-    buf: list[str],
-    tag: str,
-    block: int,
-    heading: int,
-    chars: int,
-    bold_chars: int,
-    link_chars: int,
-) -> int:
-    """Close the line being read: append it to ``lines`` unless it is blank; 1 if appended.
-    (A function, not a closure, so that the walk's counters stay fast locals.)"""
-    text = norm("".join(buf))
-    buf.clear()
-    if not text:
-        return 0
-    lines.append(Line(text, tag, block, bold_chars * 10 >= chars * 9, heading, link_chars, chars))
-    return 1
-
-
 class Page:
     """A decoded, parsed page and one reading of it (see the module docstring)."""
 
@@ -398,6 +378,26 @@ class Page:
         opened: list[tuple[int, int, int, int, int, int]] = []
         n_lines = n_links = n_images = n_elements = 0  # lengths kept by hand (hot loop)
 
+        def flush() -> None:
+            nonlocal has_text, chars, bold_chars, link_chars, n_lines
+            text = norm("".join(buf))
+            if text:
+                n_lines += 1
+                lines.append(
+                    Line(
+                        text,
+                        line_tag,
+                        line_block,
+                        bold_chars * 10 >= chars * 9,
+                        line_heading,
+                        link_chars,
+                        chars,
+                    )
+                )
+            buf.clear()
+            has_text = False
+            chars = bold_chars = link_chars = 0
+
         pop, push, buf_add = stack.pop, stack.append, buf.append
         open_, close = opened.append, opened.pop
         # module constants as locals: the loop below runs for every node of the page
@@ -413,18 +413,7 @@ class Page:
                 ends[pos] = n_elements
                 if kind >= block:
                     if has_text:
-                        n_lines += _emit(
-                            lines,
-                            buf,
-                            line_tag,
-                            line_block,
-                            line_heading,
-                            chars,
-                            bold_chars,
-                            link_chars,
-                        )
-                        has_text = False
-                        chars = bold_chars = link_chars = 0
+                        flush()
                     blocks.pop()
                     if kind == heading:
                         headings.pop()
@@ -501,35 +490,13 @@ class Page:
             ends.append(n_elements)
             if kind >= block:
                 if has_text:
-                    n_lines += _emit(
-                        lines,
-                        buf,
-                        line_tag,
-                        line_block,
-                        line_heading,
-                        chars,
-                        bold_chars,
-                        link_chars,
-                    )
-                    has_text = False
-                    chars = bold_chars = link_chars = 0
+                    flush()
                 blocks.append((mid, tag))
                 if kind == heading:
                     headings.append(HEADINGS[tag])
             elif kind == br:
                 if has_text:
-                    n_lines += _emit(
-                        lines,
-                        buf,
-                        line_tag,
-                        line_block,
-                        line_heading,
-                        chars,
-                        bold_chars,
-                        link_chars,
-                    )
-                    has_text = False
-                    chars = bold_chars = link_chars = 0
+                    flush()
                 continue
             elif kind == bold_kind:
                 bold += 1
@@ -570,11 +537,7 @@ class Page:
                 push(child)
                 child = child.prev
         if has_text:
-            n_lines += _emit(
-                lines, buf, line_tag, line_block, line_heading, chars, bold_chars, link_chars
-            )
-            has_text = False
-            chars = bold_chars = link_chars = 0
+            flush()
         for link in links:
             link.text = norm("".join(link.parts))
         if records:
