@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scraper.errors import ParseError
 from scraper.model import Article, Listing
 from scraper.parse import parse_article, parse_listing, parse_page
+from scraper.parse.dom import parse_page_tree
 
 URL = "https://www.commonspace.eu/news/some-article-slug"
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -153,3 +154,17 @@ def test_parse_speed_on_a_100kb_page() -> None:
         parse_article(data, URL)
     per_page = (time.perf_counter() - start) / runs
     assert per_page < 0.05, f"{per_page * 1000:.1f} ms per page"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff\u00ad", " \u2060 "])
+def test_element_of_invisible_characters_at_the_end(invisible: str) -> None:
+    """An element holding only invisible characters makes no line, so no element's span reaches
+    past the last line (it used to, and the body search then raised IndexError)."""
+    html = (
+        "<html><body><h1>Title of the article</h1><p>Some text of the article.</p>"
+        f'<span class="field--name-body">{invisible}</span></body></html>'
+    ).encode()
+    result = survives(html)
+    assert result is not None
+    page = parse_page_tree(html, "https://www.commonspace.eu/news/a-b-c")
+    assert all(end <= len(page.lines) for _, end, *_ in page.spans.values())

@@ -430,6 +430,8 @@ class Page:
                     continue  # markup indentation between elements (lexbor tells without a copy)
                 chunk: str = node.text_content  # type: ignore[assignment]
                 n = len(chunk.strip())
+                if n and not chunk.isascii() and not norm(chunk):
+                    n = 0  # only invisible characters: no text, no line (and no span past it)
                 if n:
                     if not has_text:
                         has_text = True
