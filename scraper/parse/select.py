@@ -4,15 +4,16 @@ Every lexbor ``css()`` call walks the whole tree and tests each element against 
 alternative of the list; the parser asks a dozen such lists (``[class*=menu]``,
 ``[class*=field--name-type]``, …) and on a real page that costs more than everything else.
 The reading walk (``dom.Page``) already visits every element it reads, so it records each
-element's attributes in an :class:`Index`; a selector list is then answered by testing each
-distinct attribute *value* once, not each element.
+element's attributes in an :class:`Index`. Every attribute test any selector makes is
+registered with a bit; each distinct attribute value is tested once per process (memoised as
+the bits it passes), and one pass over a page's attributes then answers every selector.
 
 Only simple selectors are understood: an optional tag, then ``.class``, ``#id``, ``[attr]`` or
 ``[attr OP value]`` (OP one of ``= ~= ^= $= *= |=``), in comma-separated lists.
 :func:`compile_selector` returns None for anything else (combinators, pseudo-classes, the ``i``
-flag) and the caller falls back to lexbor. The index holds only the elements the reading walks
-(not hidden, not navigation, not inside ``<head>``/``<script>``/…): use it for questions about
-what a reader sees, and lexbor for metadata.
+flag) and the caller falls back to lexbor. The page's index holds only the elements the
+reading walks (not hidden, not navigation, not inside ``<head>``/``<script>``/…);
+``dom.Page.anywhere`` adds a second index of hidden blocks and ``<head>`` metadata.
 """
 
 from __future__ import annotations
@@ -224,8 +225,8 @@ class Index:
     """The elements a reading walked, in document order, and who holds which attribute value.
 
     ``nodes``, ``mids``, ``tags``, ``attrs`` and ``ends`` are filled by ``dom.Page._walk``;
-    the value and tag maps are built from them on first use (a page asks about a handful of
-    attributes, so only those are gathered)."""
+    what each registered test passes, the tag map and (for selectors the tests cannot answer)
+    the value maps are built from them on first use."""
 
     nodes: list[LexborNode] = field(default_factory=list)
     mids: list[int] = field(default_factory=list)
