@@ -18,6 +18,7 @@ from scraper.errors import ParseError
 from scraper.parse import vocab
 from scraper.parse.context import build_context
 from scraper.parse.layout import _CONTAINER_DEPTH, MAX_ITEM_LINES, Layout, _crosses
+from scraper.parse.memo import MEMO_SIZE
 
 URL = "https://www.commonspace.eu/news/some-article-slug"
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -105,10 +106,10 @@ def test_remembered_answers_on_any_text(text: str) -> None:
 
 
 def test_memos_are_bounded() -> None:
-    for n in range(vocab.MEMO_SIZE + 10):
+    for n in range(MEMO_SIZE + 10):
         answers(f"line {n}")
     for memo in (vocab._KEYS, vocab._KINDS, vocab._MARKS):
-        assert 0 < len(memo) <= vocab.MEMO_SIZE
+        assert 0 < len(memo) <= MEMO_SIZE
     long = "x" * (vocab.MEMO_CHARS + 1)
     assert vocab.key(long) == long and long not in vocab._KEYS
     assert vocab.block_mark(long) == (None, False, False) and long not in vocab._MARKS

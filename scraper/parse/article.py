@@ -15,8 +15,8 @@ from scraper.parse.context import Context, build_context
 from scraper.parse.evidence import Evidence, ld_types
 from scraper.parse.fields import Fields
 from scraper.parse.live import live_entries
+from scraper.parse.memo import remember
 from scraper.parse.quotes import find_quotes
-from scraper.parse.select import MEMO_SIZE
 from scraper.parse.source import parse_photo_line, parse_source_line
 from scraper.urls import canonical_link, section_of
 
@@ -159,10 +159,7 @@ def _term_link(ctx: Context, j: int) -> tuple[str | None, str | None, str | None
     match = _TERM.match(urlsplit(url).path) if url is not None else None
     if match:
         term = (match.group("kind"), match.group("slug"), match.group("id"))
-    if len(_TERM_LINKS) >= MEMO_SIZE:
-        _TERM_LINKS.clear()
-    _TERM_LINKS[key] = term
-    return term
+    return remember(_TERM_LINKS, key, term)
 
 
 def _cyrillic_share(texts: list[str]) -> float | None:

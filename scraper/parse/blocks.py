@@ -16,7 +16,7 @@ from scraper.parse import vocab
 from scraper.parse.dates import parse_date
 from scraper.parse.dom import Page
 from scraper.parse.layout import Layout, Run
-from scraper.parse.select import MEMO_SIZE
+from scraper.parse.memo import remember
 
 #: Elements whose class says they hold a type label (not Drupal's ``field--type-*`` or
 #: ``field--label-*`` classes, which every field carries).
@@ -58,11 +58,7 @@ _SHAPES: dict[str, _Shape] = {}
 
 def _shape(text: str) -> _Shape:
     shape = _SHAPES.get(text)
-    if shape is None:
-        if len(_SHAPES) >= MEMO_SIZE:
-            _SHAPES.clear()
-        shape = _SHAPES[text] = _read_shape(text)
-    return shape
+    return shape if shape is not None else remember(_SHAPES, text, _read_shape(text))
 
 
 def _read_shape(text: str) -> _Shape:

@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from scraper.parse.memo import remember
+
 SITE_TZ = ZoneInfo("Europe/Brussels")
 
 MONTHS = {
@@ -101,7 +103,6 @@ def _iso(match: re.Match[str]) -> str | None:
 #: text → parse_date(text). The same dates (teasers, the page's own metadata) and the same
 #: non-dates come back page after page; bounded, and parse_date is a pure function.
 _PARSED: dict[str, str | None] = {}
-MEMO_SIZE = 4096
 
 
 def parse_date(text: str | None) -> str | None:
@@ -112,10 +113,7 @@ def parse_date(text: str | None) -> str | None:
         return _PARSED[text]
     except KeyError:  # (not `in`: another thread may clear the memo in between)
         pass
-    if len(_PARSED) >= MEMO_SIZE:
-        _PARSED.clear()
-    value = _PARSED[text] = _parse_date(text)
-    return value
+    return remember(_PARSED, text, _parse_date(text))
 
 
 def _parse_date(text: str) -> str | None:

@@ -21,7 +21,8 @@ from scraper.parse.decode import (
     decode_html,
     flatten_deep_nesting,
 )
-from scraper.parse.select import MEMO_SIZE, Index, matcher
+from scraper.parse.memo import remember
+from scraper.parse.select import Index, matcher
 
 #: Ancestors remembered for each link (enough to find the teaser that holds it).
 LINK_PATH_DEPTH = 48
@@ -475,9 +476,7 @@ class Page:
                     verdict = _UNREAD if unread_sel.element(tag, attrs) else 0
                 if label_sel.element(tag, attrs):
                     verdict |= _LABEL
-                if len(verdicts) >= MEMO_SIZE:
-                    verdicts.clear()
-                verdicts[key] = verdict
+                remember(verdicts, key, verdict)
             if verdict:
                 if verdict & hidden:
                     hidden_roots.append((n_elements, node))

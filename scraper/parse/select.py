@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-#: Verdicts remembered per attribute test before the memo starts over (bounds its memory).
-MEMO_SIZE = 4096
+from scraper.parse.memo import remember
+
 #: (attribute, operator, value); operator "" tests presence.
 Condition = tuple[str, str, str]
 Simple = tuple[str | None, tuple[Condition, ...]]
@@ -127,11 +127,7 @@ class _AttrTest:
         if self.exists:
             return True
         known = self.memo.get(have)
-        if known is None:
-            if len(self.memo) >= MEMO_SIZE:
-                self.memo.clear()
-            known = self.memo[have] = self._test(have or "")
-        return known
+        return known if known is not None else remember(self.memo, have, self._test(have or ""))
 
     def _test(self, value: str) -> bool:
         return (
@@ -173,10 +169,8 @@ def _bits(name: str, value: str | None) -> tuple[int, ...]:
     memo = _BITS[name]
     bits = memo.get(value)
     if bits is None:
-        bits = tuple(t.bit for t in _TESTS[name] if t.bit is not None and t(value))
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        memo[value] = bits
+        passed = tuple(t.bit for t in _TESTS[name] if t.bit is not None and t(value))
+        bits = remember(memo, value, passed)
     return bits
 
 

@@ -18,6 +18,7 @@ import re
 
 from scraper.model import Outlet, Photo, Source
 from scraper.parse.dom import norm
+from scraper.parse.memo import remember
 
 SOURCE_LINE = re.compile(r"^\s*(?:sources?|источники?)\s*:\s*(?P<rest>.*)$", re.I | re.S)
 PHOTO_LINE = re.compile(r"^\s*(?:photos?|pictures?|фото)\s*:\s*(?P<rest>.*)$", re.I | re.S)
@@ -64,7 +65,6 @@ def _outlets(rest: str) -> list[Outlet]:
 #: text → parse_source_line(text): most articles end with one of a few source lines. Bounded,
 #: and the Sources it holds are frozen.
 _SOURCES: dict[str, Source | None] = {}
-MEMO_SIZE = 1024
 
 
 def parse_source_line(text: str | None) -> Source | None:
@@ -75,10 +75,7 @@ def parse_source_line(text: str | None) -> Source | None:
         return _SOURCES[text]
     except KeyError:  # (not `in`: another thread may clear the memo in between)
         pass
-    if len(_SOURCES) >= MEMO_SIZE:
-        _SOURCES.clear()
-    source = _SOURCES[text] = _parse_source_line(text)
-    return source
+    return remember(_SOURCES, text, _parse_source_line(text), size=1024)
 
 
 def _parse_source_line(text: str) -> Source | None:

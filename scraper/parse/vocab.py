@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scraper.parse.memo import remember
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 #: Type labels as listings show them (lowercased key → nothing; the page's spelling is kept).
@@ -105,9 +107,8 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.I)
 _READ_TIME = re.compile(r"^\d+\s*(?:min|minute)s?\s*(?:read)?$", re.I)
 
 
-#: Answers about texts up to MEMO_CHARS long are remembered, MEMO_SIZE of each kind at most
-#: (bounds the memory; the memos hold only pure functions of the text).
-MEMO_SIZE = 4096
+#: Answers about texts up to MEMO_CHARS long are remembered (``memo.remember``: bounded; the
+#: memos hold only pure functions of the text).
 MEMO_CHARS = 200
 _KEYS: dict[str, str] = {}
 
@@ -118,11 +119,9 @@ def key(text: str) -> str:
     # headlines on every page
     k = _KEYS.get(text)
     if k is None:
-        if len(text) > MEMO_CHARS:
-            return _key(text)
-        if len(_KEYS) >= MEMO_SIZE:
-            _KEYS.clear()
-        k = _KEYS[text] = _key(text)
+        k = _key(text)
+        if len(text) <= MEMO_CHARS:
+            remember(_KEYS, text, k)
     return k
 
 
@@ -153,9 +152,7 @@ def _kinds(text: str) -> int:
             | (_TYPE if k in TYPE_LABELS else 0)
             | (_UI if k in UI_LINES or k in DECORATION_LABELS or _READ_TIME.match(k) else 0)
         )
-        if len(_KINDS) >= MEMO_SIZE:
-            _KINDS.clear()
-        _KINDS[text] = kinds
+        remember(_KINDS, text, kinds)
     return kinds
 
 
@@ -220,7 +217,5 @@ def block_mark(text: str) -> BlockMark:
             k in STOP_LINES or is_footer_line(text),
         )
         if len(text) <= MEMO_CHARS:
-            if len(_MARKS) >= MEMO_SIZE:
-                _MARKS.clear()
-            _MARKS[text] = mark
+            remember(_MARKS, text, mark)
     return mark
