@@ -225,10 +225,15 @@ def _site_key(url: str) -> tuple[str, int | None] | None:
     except UsageError:
         return None
     if host in SITE_HOSTS:
-        return ("commonspace.eu", None)
+        return (_host_key(host), None)
     if port == _DEFAULT_PORTS[scheme]:
         port = None
-    return (host.removeprefix("www."), port)
+    return (_host_key(host), port)
+
+
+def _host_key(host: str) -> str:
+    """A lowercased host as the site check compares it (``www.`` twins are one host)."""
+    return "commonspace.eu" if host in SITE_HOSTS else host.removeprefix("www.")
 
 
 _NETLOC = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([A-Za-z0-9.-]*)(?::[0-9]*)?(?:[/?#]|$)")
@@ -238,6 +243,8 @@ def surely_off_site(href: str, site_url: str) -> bool:
     """True when ``href`` is an absolute link naming a host other than ``site_url``'s (so no
     normalising can bring it onto the site); False when it may be on the site. Cheap: no URL
     parsing, for skipping share buttons and the like before canonicalising them."""
+    if href[:1] == "/" and href[1:2] != "/":
+        return False  # a path: no host named (most links; no regex needed)
     match = _NETLOC.match(href)
     if match is None:
         return False
@@ -245,7 +252,7 @@ def surely_off_site(href: str, site_url: str) -> bool:
     site = _site_key(site_url)
     if not host or site is None:
         return False
-    return ("commonspace.eu" if host in SITE_HOSTS else host.removeprefix("www.")) != site[0]
+    return _host_key(host) != site[0]
 
 
 def is_same_site(url: str, base_url: str) -> bool:

@@ -129,12 +129,8 @@ class Layout:
         self.page_url = page_url
         hrefs = [link.href for link in links]
         self.link_urls = LinkURLs(hrefs, _resolver(base))
-        # asked of every link by the teaser runs and again by the article's links; a link
-        # starting with a single "/" (most are) names no host, so it stays on the site
-        self._off_site = [
-            (href[:1] != "/" or href[1:2] == "/") and surely_off_site(href, page_url)
-            for href in hrefs
-        ]
+        # asked of every link by the teaser runs and again by the article's links
+        self._off_site = [surely_off_site(href, page_url) for href in hrefs]
         nav = page.shown_ids(NAV_SELECTOR)
         self.nav_lines, self.nav_links = _masks(page, nav)
         self.h1 = h1 = self._find_h1()

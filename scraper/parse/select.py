@@ -103,7 +103,7 @@ class _AttrTest:
         self.contains: re.Pattern[str] | None = None
         #: value → verdict: a site repeats the same class strings on every page
         self.memo: dict[str | None, bool] = {}
-        #: this test's bit in the masks of its attribute (see ``_register``), if it has one
+        #: this test's place among its attribute's registered tests (see ``_register``), if any
         self.bit: int | None = None
 
     def add(self, op: str, want: str) -> None:
@@ -141,9 +141,9 @@ class _AttrTest:
 
 
 #: Every attribute test made so far, by attribute name; a test's ``bit`` is its place here.
-#: Together they let an index answer all of a page's selectors on one attribute in one pass
-#: over its values (``Index._hits``). The parser's selectors are fixed, so this stays small;
-#: past MAX_TESTS a test is not registered and is answered value by value instead.
+#: Together they let an index answer all of a page's selectors in one pass over its attributes
+#: (``Index._all_hits``). The parser's selectors are fixed, so this stays small; past MAX_TESTS
+#: a test is not registered and is answered value by value instead.
 _TESTS: dict[str, list[_AttrTest]] = {}
 #: attribute → value → the bits of the registered tests it passes (emptied for an attribute
 #: when a test on it is registered)
@@ -230,7 +230,6 @@ class Index:
     position: dict[int, int] = field(default_factory=dict)  # mem_id → position
     by_attr: dict[str, dict[str | None, list[int]]] = field(default_factory=dict)
     _by_tag: dict[str, list[int]] | None = None
-    #: attribute → (tests registered when built, test bit → positions that pass it)
     #: (registry size it was built with, attribute → test bit → positions passing it)
     _by_bit: tuple[int, dict[str, dict[int, list[int]]]] | None = None
 
