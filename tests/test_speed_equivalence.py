@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborNode
 
 from scraper.parse import article, interview, quotes
 from scraper.parse.context import Context, build_context
-from scraper.parse.evidence import inside
 from scraper.parse.fields import Fields
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -34,8 +34,20 @@ def contexts() -> list[Context]:
     return out
 
 
-def test_fields_inside_agrees_with_evidence_inside() -> None:
-    """Fields.inside (climbing Page.parents) answers as evidence.inside (climbing lexbor) for
+def inside(node: LexborNode, ids: set[int], limit: int = 600) -> bool:
+    """What Fields.inside replaces: whether ``node`` or one of its ancestors is in ``ids``,
+    climbing lexbor's parents."""
+    current: LexborNode | None = node
+    while current is not None and limit > 0:
+        if current.mem_id in ids:
+            return True
+        current = current.parent
+        limit -= 1
+    return False
+
+
+def test_fields_inside_agrees_with_lexbor_parents() -> None:
+    """Fields.inside (climbing Page.parents) answers as climbing lexbor's parents does, for
     every element of every fixture page, hidden and <head> ones included, at every limit."""
     rng = random.Random(7)
     checked = 0
@@ -94,8 +106,12 @@ def test_image_hint_filter_on_lowercased_ascii() -> None:
         assert lowered == bool(article._NOT_CONTENT_IMAGE.search(hint))
 
 
+#: what _before_match replaces: the whole sentence matched against the verb pattern
+_BEFORE = re.compile(rf"^(?P<pre>.*?){quotes._SAID_AT_END}", re.I | re.S)
+
+
 def _slow_before(sentence: str) -> str | None:
-    match = quotes._BEFORE.match(sentence)
+    match = _BEFORE.match(sentence)
     return match.group("pre") if match else None
 
 

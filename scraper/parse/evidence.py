@@ -179,17 +179,6 @@ def ld_names(value: Any) -> list[str]:
     return names
 
 
-def inside(node: LexborNode, ids: set[int], limit: int = 600) -> bool:
-    """Whether ``node`` or one of its ancestors is in ``ids``."""
-    current: LexborNode | None = node
-    while current is not None and limit > 0:
-        if current.mem_id in ids:
-            return True
-        current = current.parent
-        limit -= 1
-    return False
-
-
 class Evidence:
     """Picks each field from the first layer that has it and remembers which layer that was."""
 

@@ -91,8 +91,9 @@ class Fields:
         return not self.inside(node, self.foreign)
 
     def inside(self, node: LexborNode, ids: set[int], limit: int = 600) -> bool:
-        """:func:`evidence.inside`, climbing the elements the reading walked by their mem_ids
-        (``Page.parents``) instead of asking lexbor for a new node object at every step."""
+        """Whether ``node`` or one of its ancestors is in ``ids``, climbing the elements the
+        reading walked by their mem_ids (``Page.parents``) instead of asking lexbor for a new
+        node object at every step."""
         parents = self.ctx.page.parents
         current: LexborNode | None = node
         mid = 0

@@ -76,12 +76,11 @@ _AFTER_VERB_WHO = _Caseless(
 )
 _AFTER_ACCORDING = _Caseless(rf"^\s*[,;–—-]?\s*according to\s+(?P<who>{_WHO})\s*(?:[,.;]|$)")
 _SAID_AT_END = rf"\b(?:{_VERBS})\b(?P<post>(?:\s+[\w’'.-]+){{0,8}}?)\s*(?:that)?\s*[:,]?\s*$"
-#: "X, a researcher, said:" (what precedes the verb is ``pre``); :func:`_before_match` finds
-#: the same match faster, by searching for _BEFORE_TAIL near the end only.
-_BEFORE = re.compile(rf"^(?P<pre>.*?){_SAID_AT_END}", re.I | re.S)
+#: "X, a researcher, said:": :func:`_before_match` finds what precedes the verb by searching for
+#: the verb and what may follow it near the end of the sentence only.
 _BEFORE_TAIL = _Caseless(_SAID_AT_END, re.S)
-#: Whitespace-separated chunks a _BEFORE match can span from its verb on: the verb (two words at
-#: most), eight words, "that" and the colon.
+#: Whitespace-separated chunks a _BEFORE_TAIL match can span from its verb on: the verb (two
+#: words at most), eight words, "that" and the colon.
 _BEFORE_CHUNKS = 12
 _BEFORE_ACCORDING = _Caseless(rf"according to\s+(?P<who>{_WHO})\s*,\s*$")
 _ANAPHOR = re.compile(
@@ -383,7 +382,8 @@ def _before(before: str) -> Attribution:
 
 
 def _before_match(sentence: str) -> str | None:
-    """``_BEFORE.match(sentence).group("pre")`` (None for no match), a few times faster: the
+    """What precedes the verb when ``sentence`` ends with one and what may follow it (``^(.*?)``
+    and _SAID_AT_END, case-blind, matched against the whole sentence), a few times faster: the
     verb must lie among the last _BEFORE_CHUNKS chunks, so the search starts there instead of
     trying the verbs at every character of a long sentence."""
     head = sentence.rsplit(None, _BEFORE_CHUNKS)
