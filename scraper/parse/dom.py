@@ -215,7 +215,6 @@ class Page:
             warnings.append(f"block elements nested deeper than {MAX_BLOCK_DEPTH} were flattened")
         self.url = url
         self.warnings = warnings
-        self.text = text
         # lexbor reads UTF-8: bytes that decoded as UTF-8 untouched (no BOM, nothing replaced,
         # truncated or flattened) are handed over as they are, saving an encode of the page
         same_bytes = (
