@@ -23,7 +23,17 @@ _DEEP_TAGS = (
 _BLOCK_TAG_RE = re.compile(rf"<(/?)(?:{_DEEP_TAGS})(?=[\s>/])[^>]*>", re.I)
 _BLOCK_OPEN_RE = re.compile(rf"<(?:{_DEEP_TAGS})[\s>/]", re.I)
 _START_TAG_RE = re.compile(r"<[a-zA-Z]")
+#: What the text of a ``<script>``/``<style>`` element is replaced with (see :func:`cut_raw_text`):
+#: a zero-width space, which no real script or style consists of and ``norm`` drops.
+RAW_MARK = "\u200b"
+_RAW_MARK = RAW_MARK.encode()
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+_BOM_ENCODINGS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BOMS = tuple(bom for bom, _ in _BOM_ENCODINGS)
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
     (b"GIF8", "a GIF image"),
@@ -67,6 +77,31 @@ def _looks_cyrillic_1251(data: bytes) -> bool:
     return cyr * 10 >= len(high) * 8
 
 
+def _declared(data: bytes) -> str | None:
+    """The encoding a ``<meta charset>``, ``http-equiv`` or XML declaration names, if known."""
+    head = data[:4096]
+    match = _XML_ENC.search(head) or _CHARSET.search(head)
+    return _lookup(match.group(1)) if match else None
+
+
+def plain_utf8(data: bytes) -> tuple[bytes, int] | None:
+    """The bytes to hand lexbor unchanged but for :func:`cut_raw_text`, and its count of cuts;
+    None when the page needs :func:`decode_html` (a byte-order mark, another encoding, invalid
+    UTF-8, too large, empty or binary) or the nesting guard (more than UNGUARDED_TAGS tags)."""
+    if len(data) > MAX_BYTES or not data or data.isspace() or data.startswith(_BOMS):
+        return None
+    if _binary_reason(data[:1024]) is not None or _declared(data) not in (None, "utf-8"):
+        return None
+    cut, n = cut_raw_text(data)
+    try:
+        cut.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if cut.count(b"<") > UNGUARDED_TAGS:
+        return None
+    return cut, n
+
+
 def decode_html(data: bytes, url: str) -> tuple[str, str, list[str]]:
     """(text, encoding, warnings) of a response body; ParseError when it is not a text page.
 
@@ -79,19 +114,13 @@ def decode_html(data: bytes, url: str) -> tuple[str, str, list[str]]:
         warnings.append(f"input truncated to its first {MAX_BYTES // (1024 * 1024)} MB")
     if not data or data.isspace():  # (strip() would copy the page)
         raise ParseError(url, "empty response body: nothing to parse")
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, enc in _BOM_ENCODINGS:
         if data.startswith(bom):
             return data.decode(enc, "replace"), enc.removesuffix("-sig"), warnings
     reason = _binary_reason(data[:1024])
     if reason:
         raise ParseError(url, f"not an HTML page: the body is {reason}")
-    head = data[:4096]
-    match = _XML_ENC.search(head) or _CHARSET.search(head)
-    declared = _lookup(match.group(1)) if match else None
+    declared = _declared(data)
     if declared and declared != "utf-8":
         return data.decode(declared, "replace"), declared, warnings
     try:
@@ -102,6 +131,79 @@ def decode_html(data: bytes, url: str) -> tuple[str, str, list[str]]:
         return data.decode("cp1251", "replace"), "cp1251", warnings
     warnings.append("bytes that are not valid UTF-8 were replaced with U+FFFD")
     return data.decode("utf-8", "replace"), "utf-8", warnings
+
+
+def cut_raw_text(data: bytes) -> tuple[bytes, int]:
+    """``data`` with the text of plain ``<script>`` and ``<style>`` elements replaced by
+    :data:`RAW_MARK`, and how many were cut.
+
+    Nothing reads that text (JSON-LD excepted, which is never cut), yet it is often half of a
+    page's bytes, and lexbor reads it character by character. Only plain cases are cut: a
+    lower-case start tag with balanced quotes, and (scripts) no ``<!--`` in the text, which
+    could let the script run past its first end tag; the text ends where lexbor ends it, at
+    the first end tag of that name in any case.
+
+    What this scan cannot see is checked in the parsed tree (``dom.Page``), which is read
+    from the bytes as they came unless every mark is the whole text of a script or style
+    element outside ``<svg>``/``<math>``: a ``<script`` that only looked like a start tag (in
+    a comment, an attribute, a ``<title>``) leaves its mark elsewhere, and inside SVG or
+    MathML a script's text is markup.
+    """
+    out: list[bytes] = []
+    pos = n = 0
+    search = _RAW_OPEN_RE.search
+    match = search(data)
+    while match is not None:
+        name = match.group(1)
+        gt = data.find(b">", match.end() - 1)
+        end = _raw_end(data, name, gt) if gt >= 0 else -1
+        if end > gt + 1 and _plain_tag(data[match.start() : gt], name):
+            out.append(data[pos : gt + 1])
+            out.append(_RAW_MARK)
+            pos = end
+            n += 1
+            match = search(data, end)
+        else:
+            match = search(data, match.end())
+    if not n:
+        return data, 0
+    out.append(data[pos:])
+    return b"".join(out), n
+
+
+_RAW_OPEN_RE = re.compile(rb"<(script|style)[ \t\n\r\f/>]")
+_NAME_ENDS = frozenset(b" \t\n\r\f/>")
+#: ``<`` signs in a script's text looked at before giving up on cutting it (each costs a
+#: Python step, and most scripts have a handful)
+_RAW_LT_LIMIT = 64
+
+
+def _raw_end(data: bytes, name: bytes, gt: int) -> int:
+    """Where the text of the ``name`` element whose start tag ends at ``gt`` ends (the ``<``
+    of its end tag), or -1: no end tag, a ``<!--`` in a script, or too many ``<``."""
+    find, size = data.find, len(name)
+    at = gt
+    for _ in range(_RAW_LT_LIMIT):
+        at = find(b"<", at + 1)
+        if at < 0:
+            return -1
+        follows = data[at + 1 : at + 2]
+        if follows == b"/":
+            after = at + 2 + size
+            if data[at + 2 : after].lower() == name and (
+                after == len(data) or data[after] in _NAME_ENDS
+            ):
+                return at
+        elif follows == b"!" and name == b"script" and data[at : at + 4] == b"<!--":
+            return -1
+    return -1
+
+
+def _plain_tag(tag: bytes, name: bytes) -> bool:
+    """Whether a start tag (up to its first ``>``) is whole and its text may be cut."""
+    if (b'"' in tag or b"'" in tag) and (tag.count(b'"') % 2 or tag.count(b"'") % 2):
+        return False  # a quoted value holding ">": the tag goes on past it
+    return not (name == b"script" and b"ld+json" in tag.lower())  # JSON-LD is read
 
 
 def flatten_deep_nesting(text: str) -> tuple[str, bool]:

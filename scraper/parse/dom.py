@@ -1,4 +1,4 @@
-"""Bytes to a parsed page: decoding, guards against hostile input, and one flat reading of it.
+"""A parsed page (the tree comes from ``load.py``) and one flat reading of it.
 
 Everything downstream works on :class:`Page`: the lexbor tree (for CSS queries on metadata) and
 a *reading* of the page made in one depth-first walk, the way a reader sees it: ``lines`` (each
@@ -9,18 +9,13 @@ every element the range of lines, links and images it holds (``spans``). Regions
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from scraper.errors import ParseError
-from scraper.parse.decode import (
-    MAX_BLOCK_DEPTH,
-    decode_html,
-    flatten_deep_nesting,
-)
+from scraper.parse.load import Metadata, load_tree, read_metadata
 from scraper.parse.memo import remember
 from scraper.parse.select import Index, matcher
 
@@ -123,10 +118,6 @@ HIDDEN_SELECTOR = (
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
 _LABEL, _UNREAD, _HIDDEN = 1, 2, 4
-#: The one lexbor query for metadata elements (each full-tree query costs about as much as
-#: reading the page's attributes in Python): ``evidence.read_meta`` splits its answer by tag,
-#: and :meth:`Page.anywhere` adds those in ``<head>`` to the reading.
-METADATA_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
@@ -209,21 +200,12 @@ class Page:
     """A decoded, parsed page and one reading of it (see the module docstring)."""
 
     def __init__(self, data: bytes, url: str) -> None:
-        text, self.encoding, warnings = decode_html(data, url)
-        text, flattened = flatten_deep_nesting(text)
-        if flattened:
-            warnings.append(f"block elements nested deeper than {MAX_BLOCK_DEPTH} were flattened")
         self.url = url
-        self.warnings = warnings
-        # lexbor reads UTF-8: bytes that decoded as UTF-8 untouched (no BOM, nothing replaced,
-        # truncated or flattened) are handed over as they are, saving an encode of the page
-        same_bytes = (
-            self.encoding == "utf-8"
-            and not warnings
-            and not flattened
-            and not data.startswith(codecs.BOM_UTF8)
-        )
-        self.tree = LexborHTMLParser(data if same_bytes else text)
+        loaded = load_tree(data, url)
+        self.tree, self.encoding, self.warnings = loaded.tree, loaded.encoding, loaded.warnings
+        #: how many script/style texts were left out of the parse (``decode.cut_raw_text``)
+        self.cut = loaded.cut
+        self._metadata = loaded.metadata
         self.lines: list[Line] = []
         self.links: list[Link] = []
         self.images: list[Img] = []
@@ -231,7 +213,6 @@ class Page:
         self.tags: dict[int, str] = {}
         self.parents: dict[int, int] = {}
         self.index = Index()
-        self._metadata: list[tuple[LexborNode, str, dict[str, str | None]]] | None = None
         #: hidden elements the reading skips (Drupal keeps the author and date in one), each
         #: with the reading position it was met at
         self.hidden_roots: list[tuple[int, LexborNode]] = []
@@ -243,11 +224,11 @@ class Page:
     def css(self, selector: str) -> list[LexborNode]:
         return self.tree.css(selector)
 
-    def metadata(self) -> list[tuple[LexborNode, str, dict[str, str | None]]]:
+    def metadata(self) -> Metadata:
         """(element, tag, attributes) of the page's metadata elements (``METADATA_QUERY``), in
         document order."""
         if self._metadata is None:
-            self._metadata = [(n, n.tag or "", n.attributes) for n in self.tree.css(METADATA_QUERY)]
+            self._metadata = read_metadata(self.tree)[0]
         return self._metadata
 
     def anywhere(self, selector: str) -> list[LexborNode]:
