@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from scraper.errors import ParseError
-from scraper.parse.load import Metadata, load_tree, read_metadata
+from scraper.parse.load import Loaded, Metadata, is_mark, load_tree, read_metadata
 from scraper.parse.memo import remember
 from scraper.parse.select import Index, matcher
 
@@ -118,6 +118,7 @@ HIDDEN_SELECTOR = (
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
 _LABEL, _UNREAD, _HIDDEN = 1, 2, 4
+_RAW_TAGS = frozenset({"script", "style"})
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
@@ -202,10 +203,16 @@ class Page:
     def __init__(self, data: bytes, url: str) -> None:
         self.url = url
         loaded = load_tree(data, url)
+        self._read(loaded)
+        if self._marks != loaded.cut:  # a cut went astray: read the page as it came
+            self._read(load_tree(data, url, fast=False))
+
+    def _read(self, loaded: Loaded) -> None:
         self.tree, self.encoding, self.warnings = loaded.tree, loaded.encoding, loaded.warnings
         #: how many script/style texts were left out of the parse (``decode.cut_raw_text``)
         self.cut = loaded.cut
-        self._metadata = loaded.metadata
+        self._marks = 0  # how many of their marks the walk found
+        self._metadata: Metadata | None = None
         self.lines: list[Line] = []
         self.links: list[Link] = []
         self.images: list[Img] = []
@@ -217,7 +224,7 @@ class Page:
         #: with the reading position it was met at
         self.hidden_roots: list[tuple[int, LexborNode]] = []
         self._unshown: tuple[Index, list[int]] | None = None
-        self._walk(self.tree.root)
+        self._walk(self.tree.root, bool(loaded.cut))
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -228,7 +235,7 @@ class Page:
         """(element, tag, attributes) of the page's metadata elements (``METADATA_QUERY``), in
         document order."""
         if self._metadata is None:
-            self._metadata = read_metadata(self.tree)[0]
+            self._metadata = read_metadata(self.tree)
         return self._metadata
 
     def anywhere(self, selector: str) -> list[LexborNode]:
@@ -331,7 +338,9 @@ class Page:
 
     # -- the walk --------------------------------------------------------------------------
 
-    def _walk(self, root: LexborNode | None) -> None:
+    def _walk(self, root: LexborNode | None, count_marks: bool) -> None:
+        """Read the page; with ``count_marks``, count the marks of ``cut_raw_text`` in the
+        script and style elements read past (in ``<head>`` and the reading's skipped tags)."""
         if root is None:
             return
         index = self.index
@@ -358,6 +367,7 @@ class Page:
         stack: list[LexborNode | None] = [root]
         opened: list[tuple[int, int, int, int, int, int]] = []
         n_lines = n_links = n_images = n_elements = 0  # lengths kept by hand (hot loop)
+        marks = 0
 
         def flush() -> None:
             nonlocal has_text, chars, bold_chars, link_chars, n_lines
@@ -436,6 +446,11 @@ class Page:
                 (kinds if tag_id < _STANDARD_TAG_IDS else custom)[tag_id] = known
             tag, kind = known
             if kind == skip:
+                if count_marks:
+                    if tag == "script" or tag == "style":
+                        marks += is_mark(node)
+                    elif tag == "head":
+                        marks += sum(is_mark(n) for n in node.iter() if n.tag in _RAW_TAGS)
                 continue
             attrs = node.attributes
             if not attrs or verdict_attrs.isdisjoint(attrs):
@@ -519,6 +534,7 @@ class Page:
                 child = child.prev
         if has_text:
             flush()
+        self._marks = marks
         for link in links:
             link.text = norm("".join(link.parts))
         if records:
