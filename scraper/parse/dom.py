@@ -121,7 +121,8 @@ _LABEL, _UNREAD, _HIDDEN = 1, 2, 4
 _RAW_TAGS = frozenset({"script", "style"})
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
+_INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
+_INVISIBLE = re.compile(f"[{''.join(sorted(_INVISIBLE_CHARS))}]")
 #: What the walk does with an element, by tag (a label reads as a block whatever its tag).
 _SKIP, _INLINE, _BR, _IMG, _BOLD, _LINK, _BLOCK, _HEADING = range(8)
 #: lexbor numbers the tags HTML defines below this (about 200 of them), the same in every
@@ -394,6 +395,7 @@ class Page:
         # module constants as locals: the loop below runs for every node of the page
         text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, _BLOCK, _HEADING, _BOLD, _LINK
         skip, br, img, hidden, unread = _SKIP, _BR, _IMG, _HIDDEN, _UNREAD
+        invisible = _INVISIBLE_CHARS
         # tag_id → (tag name, kind): standard tags for good, custom ones for this walk only
         kinds = _KINDS
         custom: dict[int, tuple[str, int]] = {}
@@ -420,8 +422,9 @@ class Page:
                 if not has_text and node.is_empty_text_node:
                     continue  # markup indentation between elements (lexbor tells without a copy)
                 chunk: str = node.text_content  # type: ignore[assignment]
-                n = len(chunk.strip())
-                if n and not chunk.isascii() and not norm(chunk):
+                stripped = chunk.strip()
+                n = len(stripped)
+                if n and stripped[0] in invisible and not norm(stripped):
                     n = 0  # only invisible characters: no text, no line (and no span past it)
                 if n:
                     if not has_text:
