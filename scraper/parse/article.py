@@ -167,7 +167,7 @@ def _cyrillic_share(texts: list[str]) -> float | None:
     # ASCII letters counted by bytes.translate, the rest (usually a few quotation marks and
     # dashes, or all of a Russian text) by regex: the same counts, a tenth of the time.
     letters = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
-    other = _ASCII.sub("", sample)  # the non-ASCII characters
+    other = "" if sample.isascii() else _ASCII.sub("", sample)  # the non-ASCII characters
     if other:
         letters += len(other) - len(_LETTERS.sub("", other))
     if letters < 40:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.errors import ParseError
 from scraper.parse.load import Loaded, Metadata, is_mark, load_tree, read_metadata
@@ -118,7 +118,11 @@ HIDDEN_SELECTOR = (
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
 _LABEL, _UNREAD, _HIDDEN = 1, 2, 4
-_RAW_TAGS = frozenset({"script", "style"})
+#: lexbor's tag_ids of ``<script>`` and ``<style>``, whose texts ``load.load_tree`` may cut.
+_RAW_TAG_IDS = frozenset(
+    node.tag_id
+    for node in LexborHTMLParser("<script></script><style></style>").css("script, style")
+)
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
@@ -395,7 +399,7 @@ class Page:
         # module constants as locals: the loop below runs for every node of the page
         text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, _BLOCK, _HEADING, _BOLD, _LINK
         skip, br, img, hidden, unread = _SKIP, _BR, _IMG, _HIDDEN, _UNREAD
-        invisible = _INVISIBLE_CHARS
+        invisible, raw_ids = _INVISIBLE_CHARS, _RAW_TAG_IDS
         # tag_id → (tag name, kind): standard tags for good, custom ones for this walk only
         kinds = _KINDS
         custom: dict[int, tuple[str, int]] = {}
@@ -450,10 +454,12 @@ class Page:
             tag, kind = known
             if kind == skip:
                 if count_marks:
-                    if tag == "script" or tag == "style":
+                    if tag_id in raw_ids:
                         marks += is_mark(node)
                     elif tag == "head":
-                        marks += sum(is_mark(n) for n in node.iter() if n.tag in _RAW_TAGS)
+                        for child in node.iter():
+                            if child.tag_id in raw_ids and is_mark(child):
+                                marks += 1
                 continue
             attrs = node.attributes
             if not attrs or verdict_attrs.isdisjoint(attrs):
