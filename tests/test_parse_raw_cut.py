@@ -85,6 +85,7 @@ def test_only_the_text_goes() -> None:
         b"<svg><script>if (a<b) {}</script></svg><p>x</p>",  # text in SVG is markup: "<b"
         b"<math><style>x<p>y</style></math>",
         b"<script><!-- document.write('<script>x</script>') --></script><p>y</p>",
+        b"<template><script>t()</script></template><p>x</p>",  # not in the document's tree
     ],
 )
 def test_a_script_that_was_none_means_reading_the_page_as_it_came(
@@ -115,6 +116,23 @@ def test_pages_read_the_same_cut_or_not(monkeypatch: pytest.MonkeyPatch) -> None
             cut_pages += page.cut > 0
             assert reading(page) == reading(uncut(html, monkeypatch)), path.name
     assert cut_pages >= 25  # the fast path is taken
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b'<p>a</p><footer role="contentinfo"><script>w()</script></footer>',
+        b'<nav><style>x{}</style><a href="/news/a">A</a></nav><p>b</p>',
+        b'<div class="visually-hidden"><script>x()</script></div><p>c</p>',
+        b"<noscript><style>p{}</style></noscript><p>d</p>",
+    ],
+)
+def test_scripts_where_the_reading_does_not_go_keep_the_fast_path(
+    html: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = dom.Page(html, URL)
+    assert page.cut == html.count(b"</s")
+    assert reading(page) == reading(uncut(html, monkeypatch))
 
 
 def test_ordinary_page_takes_the_fast_path() -> None:

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.errors import ParseError
-from scraper.parse.load import Loaded, Metadata, is_mark, load_tree, read_metadata
+from scraper.parse.load import (
+    Loaded,
+    Metadata,
+    count_marks,
+    is_mark,
+    load_tree,
+    read_metadata,
+)
 from scraper.parse.memo import remember
 from scraper.parse.select import Index, matcher
 
@@ -209,7 +216,9 @@ class Page:
         self.url = url
         loaded = load_tree(data, url)
         self._read(loaded)
-        if self._marks != loaded.cut:  # a cut went astray: read the page as it came
+        # marks the walk did not pass (in navigation, hidden blocks, SVG) are looked for in the
+        # tree; if some are still missing, a cut went astray: read the page as it came
+        if self._marks != loaded.cut and count_marks(self.tree) != loaded.cut:
             self._read(load_tree(data, url, fast=False))
 
     def _read(self, loaded: Loaded) -> None:
@@ -457,8 +466,8 @@ class Page:
                     if tag_id in raw_ids:
                         marks += is_mark(node)
                     elif tag == "head":
-                        for child in node.iter():
-                            if child.tag_id in raw_ids and is_mark(child):
+                        for kid in node.iter():
+                            if kid.tag_id in raw_ids and is_mark(kid):
                                 marks += 1
                 continue
             attrs = node.attributes

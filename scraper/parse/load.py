@@ -25,6 +25,11 @@ from scraper.parse.decode import (
 #: reading the page's attributes in Python): ``evidence.read_meta`` splits its answer by tag,
 #: and ``Page.anywhere`` adds those in ``<head>`` to the reading.
 METADATA_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
+#: lexbor's tag_ids of ``<svg>`` and ``<math>``, where a script's text is markup.
+_FOREIGN_TAG_IDS = frozenset(
+    node.tag_id for node in LexborHTMLParser("<svg></svg><math>").css("svg, math")
+)
+
 Metadata = list[tuple[LexborNode, str, dict[str, str | None]]]
 
 
@@ -63,10 +68,25 @@ def read_metadata(tree: LexborHTMLParser) -> Metadata:
 def is_mark(element: LexborNode) -> bool:
     """Whether a script or style element holds nothing but the mark of ``cut_raw_text``.
 
-    The reader counts these where a script's text is text (not inside ``<svg>``/``<math>``,
-    where it is markup, nor anywhere else it does not look); a cut whose ``<script`` was no
-    start tag (in a comment, an attribute, a ``<title>``) leaves its mark elsewhere. Fewer
-    marks than cuts: the page is loaded again, as it came.
+    A cut whose ``<script`` was no start tag (in a comment, an attribute, a ``<title>``) leaves
+    its mark elsewhere, and a script's text inside ``<svg>``/``<math>`` is markup, not text:
+    the reader counts these marks where it reads past scripts, then (when it found fewer than
+    were cut) with :func:`count_marks`, and loads the page again, as it came, when they still
+    fall short.
     """
     text = element.first_child
     return text is not None and text.next is None and text.text_content == RAW_MARK
+
+
+def count_marks(tree: LexborHTMLParser) -> int:
+    """How many script/style elements outside ``<svg>``/``<math>`` hold nothing but a mark."""
+    return sum(1 for node in tree.css("script, style") if is_mark(node) and not _in_foreign(node))
+
+
+def _in_foreign(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag_id in _FOREIGN_TAG_IDS:
+            return True
+        parent = parent.parent
+    return False
