@@ -1,5 +1,6 @@
-"""Script and style texts are cut out before lexbor parses a page (``decode.cut_raw_text``):
-nothing the parser reads may change because of it."""
+"""The fast road from bytes to a page (``load.py``): script and style texts are cut out before
+lexbor parses it (``decode.cut_raw_text``) and the bytes go to lexbor unchecked. Nothing the
+parser reads may change because of either."""
 
 from __future__ import annotations
 
@@ -196,3 +197,34 @@ def test_a_padded_page_loses_most_of_its_bytes_before_lexbor() -> None:
     out, n = cut_raw_text(html)
     assert n >= 4  # the CSS, the settings JSON and two scripts; not the SVG sprite
     assert len(out) < len(html) * 0.7
+
+
+def test_unreadable_bytes_in_the_text_mean_the_careful_road(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    html = b"<html><body><p>Bad \x80\x85 bytes</p><script>x()</script></body></html>"
+    page = dom.Page(html, URL)
+    assert not page.fast
+    assert page.warnings == ["bytes that are not valid UTF-8 were replaced with U+FFFD"]
+    assert reading(page) == reading(uncut(html, monkeypatch))
+
+
+def test_unreadable_bytes_in_metadata_mean_the_careful_road() -> None:
+    html = b'<html><head><meta name="description" content="a \x80 b"></head><p>x</p></html>'
+    page = dom.Page(html, URL)
+    assert not page.fast and page.warnings
+
+
+def test_unreadable_bytes_where_nothing_is_read_change_nothing() -> None:
+    """Decided: bytes that are not UTF-8 in markup the parser never reads (navigation, script
+    text) neither slow the page down nor add a warning."""
+    html = "<nav><a href='/a'>\xff</a></nav><p>Café “quoted”.</p><script>'\xfe'</script>"
+    page = dom.Page(html.encode("utf-8").replace(b"\xc3\xbf", b"\xff"), URL)
+    assert page.fast and not page.warnings
+    assert [line.text for line in page.lines] == ["Café “quoted”."]
+
+
+def test_a_replacement_character_the_page_really_has_is_kept() -> None:
+    page = dom.Page("<p>A \ufffd sign.</p><script>x()</script>".encode(), URL)
+    assert page.fast and page.cut == 1 and not page.warnings
+    assert page.lines[0].text == "A \ufffd sign."

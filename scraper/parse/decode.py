@@ -86,20 +86,29 @@ def _declared(data: bytes) -> str | None:
 
 def plain_utf8(data: bytes) -> tuple[bytes, int] | None:
     """The bytes to hand lexbor unchanged but for :func:`cut_raw_text`, and its count of cuts;
-    None when the page needs :func:`decode_html` (a byte-order mark, another encoding, invalid
-    UTF-8, too large, empty or binary) or the nesting guard (more than UNGUARDED_TAGS tags)."""
+    None when the page needs :func:`decode_html` (a byte-order mark, a declared encoding other
+    than UTF-8, too large, empty or binary) or the nesting guard (more than UNGUARDED_TAGS
+    tags).
+
+    The bytes are not checked to be UTF-8 here: lexbor passes through what it cannot read and
+    selectolax turns that into U+FFFD, so the reader looks for U+FFFD in what it read and only
+    then checks the bytes (see :func:`is_utf8`; ``dom.Page``)."""
     if len(data) > MAX_BYTES or not data or data.isspace() or data.startswith(_BOMS):
         return None
     if _binary_reason(data[:1024]) is not None or _declared(data) not in (None, "utf-8"):
         return None
     cut, n = cut_raw_text(data)
-    try:
-        cut.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
     if cut.count(b"<") > UNGUARDED_TAGS:
         return None
     return cut, n
+
+
+def is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_html(data: bytes, url: str) -> tuple[str, str, list[str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.errors import ParseError
+from scraper.parse.decode import is_utf8
 from scraper.parse.load import (
     Loaded,
     Metadata,
@@ -130,6 +131,7 @@ _RAW_TAG_IDS = frozenset(
     node.tag_id
     for node in LexborHTMLParser("<script></script><style></style>").css("script, style")
 )
+_REPLACEMENT = "\ufffd"
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
@@ -216,15 +218,14 @@ class Page:
         self.url = url
         loaded = load_tree(data, url)
         self._read(loaded)
-        # marks the walk did not pass (in navigation, hidden blocks, SVG) are looked for in the
-        # tree; if some are still missing, a cut went astray: read the page as it came
-        if self._marks != loaded.cut and count_marks(self.tree) != loaded.cut:
-            self._read(load_tree(data, url, fast=False))
+        if loaded.fast and (self._cut_astray(loaded.cut) or self._unreadable(data)):
+            self._read(load_tree(data, url, fast=False))  # read the page as it came
 
     def _read(self, loaded: Loaded) -> None:
         self.tree, self.encoding, self.warnings = loaded.tree, loaded.encoding, loaded.warnings
         #: how many script/style texts were left out of the parse (``decode.cut_raw_text``)
         self.cut = loaded.cut
+        self.fast = loaded.fast  # read from the bytes as they came (``load.py``)
         self._marks = 0  # how many of their marks the walk found
         self._metadata: Metadata | None = None
         self.lines: list[Line] = []
@@ -239,6 +240,26 @@ class Page:
         self.hidden_roots: list[tuple[int, LexborNode]] = []
         self._unshown: tuple[Index, list[int]] | None = None
         self._walk(self.tree.root, bool(loaded.cut))
+
+    def _cut_astray(self, cut: int) -> bool:
+        """Whether a script/style text cut before parsing left its mark anywhere but as the
+        whole text of a script or style (marks the walk did not pass, in navigation, hidden
+        blocks or SVG, are looked for in the tree)."""
+        return self._marks != cut and count_marks(self.tree) != cut
+
+    def _unreadable(self, data: bytes) -> bool:
+        """Whether bytes that are not UTF-8 (turned into U+FFFD) are in what was read: the
+        text, the links and the metadata. (Elsewhere they change nothing.)"""
+        replaced = (
+            any(_REPLACEMENT in line.text for line in self.lines)
+            or any(_REPLACEMENT in link.text or _REPLACEMENT in link.href for link in self.links)
+            or any(
+                value and _REPLACEMENT in value
+                for _, _, attrs in self.metadata()
+                for value in attrs.values()
+            )
+        )
+        return replaced and not is_utf8(data)
 
     # -- queries ---------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """Response bytes to a lexbor tree, by the fast road when the page allows it.
 
 The fast road hands lexbor the bytes as they came but for the text of scripts and styles
-(``decode.cut_raw_text``), then checks in the tree that every cut landed where it was meant to;
-the careful road decodes the page (charset, byte-order marks, broken bytes) and guards against
-hostile nesting first. Both give the same tree to everything that reads it.
+(``decode.cut_raw_text``); its reader (``dom.Page``) then checks that every cut landed where it
+was meant to and that no byte was unreadable. The careful road decodes the page (charset,
+byte-order marks, broken bytes) and guards against hostile nesting first. Both give the same
+reading.
 """
 
 from __future__ import annotations
@@ -38,17 +39,20 @@ class Loaded:
     tree: LexborHTMLParser
     encoding: str
     warnings: list[str]
-    #: how many script/style texts were left out of the parse (0: the careful road); the
-    #: reader must find each one's mark (:func:`is_mark`), or load the page again with
-    #: ``fast=False``
+    #: how many script/style texts were left out of the parse (0 on the careful road); the
+    #: reader must find each one's mark (:func:`is_mark`)
     cut: int
+    #: whether this is the fast road: the reader must also look for U+FFFD in what it read
+    #: and check the bytes if it finds one (``decode.is_utf8``); either check failing, it
+    #: loads the page again with ``fast=False``
+    fast: bool
 
 
 def load_tree(data: bytes, url: str, fast: bool = True) -> Loaded:
     """Parse ``data`` (fetched from ``url``); ParseError when it is not a page."""
     plain = plain_utf8(data) if fast else None
     if plain is not None:
-        return Loaded(LexborHTMLParser(plain[0]), "utf-8", [], plain[1])
+        return Loaded(LexborHTMLParser(plain[0]), "utf-8", [], plain[1], True)
     text, encoding, warnings = decode_html(data, url)
     text, flattened = flatten_deep_nesting(text)
     if flattened:
@@ -56,7 +60,7 @@ def load_tree(data: bytes, url: str, fast: bool = True) -> Loaded:
     # lexbor reads UTF-8: bytes that decoded as UTF-8 untouched (no BOM, nothing replaced,
     # truncated or flattened) are handed over as they are, saving an encode of the page
     same_bytes = encoding == "utf-8" and not warnings and not data.startswith(codecs.BOM_UTF8)
-    return Loaded(LexborHTMLParser(data if same_bytes else text), encoding, warnings, 0)
+    return Loaded(LexborHTMLParser(data if same_bytes else text), encoding, warnings, 0, False)
 
 
 def read_metadata(tree: LexborHTMLParser) -> Metadata:
