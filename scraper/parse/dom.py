@@ -132,6 +132,17 @@ _RAW_TAG_IDS = frozenset(
     for node in LexborHTMLParser("<script></script><style></style>").css("script, style")
 )
 _REPLACEMENT = "\ufffd"
+#: lexbor's tag_ids of the tags ``METADATA_QUERY`` names, and the tags whose content is text
+#: (no element inside can be metadata)
+_METADATA_TAG_IDS = {
+    node.tag_id: node.tag or ""
+    for node in LexborHTMLParser("<meta><link><script></script><base>").css(
+        "html, meta, link, script, base"
+    )
+}
+_TEXT_ONLY = frozenset({"script", "style", "title", "textarea", "iframe", "xmp", "noembed"})
+_JSONLD = "application/ld+json"
+_JSONLD_SELECTOR = f'script[type="{_JSONLD}"]'
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 _INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
@@ -269,7 +280,7 @@ class Page:
     def metadata(self) -> Metadata:
         """(element, tag, attributes) of the page's metadata elements (``METADATA_QUERY``), in
         document order."""
-        if self._metadata is None:
+        if self._metadata is None:  # (the walk gathers it; a page without a root has none)
             self._metadata = read_metadata(self.tree)
         return self._metadata
 
@@ -424,12 +435,38 @@ class Page:
             has_text = False
             chars = bold_chars = link_chars = 0
 
+        # the metadata elements (``METADATA_QUERY``), in document order: those read, and those
+        # in what the reading skips (<head>, hidden blocks, navigation)
+        found_meta: Metadata = []
+        meta_ids, tree = _METADATA_TAG_IDS, self.tree
+
+        def gather_one(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> None:
+            if (
+                tag == "meta"
+                or tag == "html"
+                or (tag == "link" and "rel" in attrs and "href" in attrs)
+                or (tag == "base" and "href" in attrs)
+                or (tag == "script" and _is_jsonld(tree, node, attrs.get("type")))
+            ):
+                found_meta.append((node, tag, attrs))
+
+        def gather(root: LexborNode, with_marks: bool) -> int:
+            """Gather the metadata elements under ``root`` (and count marks, if asked)."""
+            n_marks = 0
+            for node in root.traverse(include_text=False):
+                tag_id = node.tag_id
+                if tag_id in meta_ids:
+                    gather_one(node, meta_ids[tag_id], node.attributes)
+                if with_marks and tag_id in raw_ids:
+                    n_marks += is_mark(node)
+            return n_marks
+
         pop, push, buf_add = stack.pop, stack.append, buf.append
         open_, close = opened.append, opened.pop
         # module constants as locals: the loop below runs for every node of the page
         text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, _BLOCK, _HEADING, _BOLD, _LINK
         skip, br, img, hidden, unread = _SKIP, _BR, _IMG, _HIDDEN, _UNREAD
-        invisible, raw_ids = _INVISIBLE_CHARS, _RAW_TAG_IDS
+        invisible, raw_ids, text_only = _INVISIBLE_CHARS, _RAW_TAG_IDS, _TEXT_ONLY
         # tag_id → (tag name, kind): standard tags for good, custom ones for this walk only
         kinds = _KINDS
         custom: dict[int, tuple[str, int]] = {}
@@ -483,13 +520,14 @@ class Page:
                 (kinds if tag_id < _STANDARD_TAG_IDS else custom)[tag_id] = known
             tag, kind = known
             if kind == skip:
-                if count_marks:
-                    if tag_id in raw_ids:
+                if tag_id in raw_ids:  # a script or style: no elements inside
+                    if count_marks:
                         marks += is_mark(node)
-                    elif tag == "head":
-                        for kid in node.iter():
-                            if kid.tag_id in raw_ids and is_mark(kid):
-                                marks += 1
+                    if tag == "script":
+                        gather_one(node, tag, node.attributes)
+                elif tag not in text_only and node.first_child is not None:
+                    # (the marks in <head> are counted too; those in SVG must not be)
+                    marks += gather(node, count_marks and tag == "head")
                 continue
             attrs = node.attributes
             if not attrs or verdict_attrs.isdisjoint(attrs):
@@ -512,12 +550,14 @@ class Page:
                     verdict |= _LABEL
                 remember(verdicts, key, verdict)
             if verdict:
-                if verdict & hidden:
-                    hidden_roots.append((n_elements, node))
-                    continue
-                if verdict & unread:
+                if verdict & (hidden | unread):
+                    gather(node, False)
+                    if verdict & hidden:
+                        hidden_roots.append((n_elements, node))
                     continue
                 kind = heading if tag in HEADINGS else block  # a label reads as a block
+            if tag_id in meta_ids:
+                gather_one(node, tag, attrs)
             mid = node.mem_id
             pos = n_elements
             n_elements += 1
@@ -574,6 +614,7 @@ class Page:
         if has_text:
             flush()
         self._marks = marks
+        self._metadata = found_meta
         for link in links:
             link.text = norm("".join(link.parts))
         if records:
@@ -583,6 +624,16 @@ class Page:
             index.position = dict(zip(mids, range(n_elements), strict=True))
             self.tags = dict(zip(mids, tag_list, strict=True))
             self.parents = dict(zip(mids, parent_list, strict=True))
+
+
+def _is_jsonld(tree: LexborHTMLParser, script: LexborNode, kind: str | None) -> bool:
+    """``script[type="application/ld+json"]`` as lexbor matches it (the value in any case for
+    HTML elements, exactly for SVG and MathML ones: lexbor is asked when the case differs)."""
+    if kind == _JSONLD:
+        return True
+    if kind is None or kind.lower() != _JSONLD:
+        return False
+    return script.mem_id in {node.mem_id for node in tree.css(_JSONLD_SELECTOR)}
 
 
 def parse_page_tree(data: bytes, url: str) -> Page:
