@@ -46,6 +46,10 @@ _PLAIN = re.compile(
     rf"(?::([0-9]{{1,5}}))?{_SEGMENTS}(/?)"
 )
 _PLAIN_PATH = re.compile(rf"{_SEGMENTS}(/?)")
+#: A query the shortcut handles: ``name=value`` pairs of unreserved characters (or none).
+_PLAIN_QUERY = re.compile(
+    r"(?:[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*)?"
+)
 
 
 def _split_host(url: str) -> tuple[str, str, str, int | None]:
@@ -112,7 +116,12 @@ def _canonicalize_parsed(url: str) -> str:
 
 
 def _plain_canonical(url: str) -> str | None:
-    """:func:`canonicalize` of a plain URL (see ``_PLAIN``) without urllib; None if not plain."""
+    """:func:`canonicalize` of a plain URL (see ``_PLAIN``, and ``_PLAIN_QUERY`` for its query)
+    without urllib; None if not plain."""
+    url, mark, raw_query = url.partition("?")
+    query = _plain_query(raw_query) if mark else ""
+    if query is None:
+        return None
     match = _PLAIN.fullmatch(url)
     if match is None:
         return None
@@ -123,10 +132,21 @@ def _plain_canonical(url: str) -> str | None:
     if number is not None and number > 65535:
         return None  # invalid: the slow path says so
     if host in SITE_HOSTS:
-        return SITE_ROOT + (path or "/")
-    if number is not None and number != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{number}"
-    return f"{scheme}://{host}{path or '/'}"
+        out = SITE_ROOT + (path or "/")
+    else:
+        if number is not None and number != _DEFAULT_PORTS[scheme]:
+            host = f"{host}:{number}"
+        out = f"{scheme}://{host}{path or '/'}"
+    return f"{out}?{query}" if query else out
+
+
+def _plain_query(query: str) -> str | None:
+    """The canonical form of a query of ``name=value`` pairs of unreserved characters (noise
+    parameters dropped, pairs sorted, as :func:`canonicalize` does); None for any other."""
+    if not _PLAIN_QUERY.fullmatch(query):
+        return None
+    pairs = sorted(pair.split("=", 1) for pair in query.split("&") if pair)
+    return "&".join(f"{k}={v}" for k, v in pairs if k.lower() not in NOISE_PARAMS)
 
 
 def absolutize(href: str | None, base: str) -> str | None:
@@ -155,7 +175,7 @@ def canonical_link(href: str | None, base: str) -> str | None:
         plain = _plain_canonical(href)
         if plain is not None:
             return plain  # absolute: the base does not matter
-        if href[:1] == "/" and href[:2] != "//" and _PLAIN_PATH.fullmatch(href):
+        if href[:1] == "/" and href[:2] != "//" and _PLAIN_PATH.fullmatch(href.partition("?")[0]):
             origin = _PLAIN.fullmatch(base)
             if origin is not None:  # a plain path against a plain base: a plain URL
                 scheme, host, port = origin.group(1, 2, 3)

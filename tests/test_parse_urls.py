@@ -112,6 +112,11 @@ _PATHS = st.builds(
     st.lists(_SEGMENT, max_size=4),
     st.sampled_from(["", "/"]),
 )
+_QUERIES = st.sampled_from(
+    ["", "", "?", "?a=1", "?itok=Ab_9-x.~", "?b=2&a=1", "?a=2&a=1", "?PageSpeed=noscript",
+     "?a=1&pagespeed=x", "?a", "?a=1&", "?&a=1", "?a=%20", "?a=b+c", "?a=1#f", "?x=é", "?a==b"]
+)  # fmt: skip
+_PATHS = st.builds(lambda path, query: path + query, _PATHS, _QUERIES)
 _URLS = st.builds(lambda *p: "{}://{}{}{}".format(*p), _SCHEMES, _HOSTS, _PORTS, _PATHS)
 _BASES = st.sampled_from(
     ["https://www.commonspace.eu/news/x", "http://127.0.0.1:8080/a/", "https://www.commonspace.eu",
@@ -145,7 +150,10 @@ def test_plain_shortcut_is_taken() -> None:
     assert urls._plain_canonical("http://commonspace.eu:80/news/a-b/") == f"{ROOT}/news/a-b"
     assert urls._plain_canonical("http://127.0.0.1:08080/x") == "http://127.0.0.1:8080/x"
     assert urls._plain_canonical("https://www.commonspace.eu/index.php/x") is None
-    assert urls._plain_canonical("https://www.commonspace.eu/x?a=1") is None
+    assert urls._plain_canonical("https://www.commonspace.eu/x?b=1&PageSpeed=x&a=2") == (
+        f"{ROOT}/x?a=2&b=1"
+    )
+    assert urls._plain_canonical("https://www.commonspace.eu/x?a=%20") is None
 
 
 @pytest.mark.parametrize(
