@@ -140,20 +140,20 @@ def test_listing_parser_survives_an_article() -> None:
     assert listing.items == () and listing.warnings
 
 
-def test_parse_speed_on_a_100kb_page() -> None:
-    """A ~100 KB article parses in a few milliseconds (generous bound for slow CI machines)."""
+def test_a_100kb_article_is_read_whole() -> None:
+    """A ~100 KB article (a paragraph repeated 360 times) comes out with every paragraph. (How
+    fast is the benchmark's business: ``make bench``, row ``parse``; not a timed test.)"""
     page = (PAGES / "drupal_news_seedlike.html").read_text(encoding="utf-8")
     marker = "<p>The agreement follows"
     para = page[page.index(marker) : page.index("</p>", page.index(marker)) + 4]
     data = page.replace(para, para * 360).encode()
     assert len(data) > 90_000
-    parse_article(data, URL)
-    runs = 20
-    start = time.perf_counter()
-    for _ in range(runs):
-        parse_article(data, URL)
-    per_page = (time.perf_counter() - start) / runs
-    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per page"
+    once = parse_article(page.encode(), URL)
+    whole = parse_article(data, URL)
+    repeated = para.removeprefix("<p>").removesuffix("</p>")
+    assert sum(1 for text in once.body if text.startswith(repeated[:20])) == 1
+    assert sum(1 for text in whole.body if text.startswith(repeated[:20])) == 360
+    assert whole.title == once.title and whole.source == once.source
 
 
 @pytest.mark.parametrize("invisible", ["\u200b", "\ufeff\u00ad", " \u2060 "])
