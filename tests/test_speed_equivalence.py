@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import article, interview, quotes
 from scraper.parse.context import Context, build_context
 from scraper.parse.fields import Fields
+from scraper.parse.markup import STANDARD_TAG_IDS
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -207,7 +208,7 @@ def test_tag_kinds_are_remembered_only_for_standard_tags() -> None:
     assert [line.text for line in first.lines] == ["One two three"]
     assert [line.text for line in second.lines] == ["Four five six"]
     assert "x-other" in second.tags.values()
-    assert all(tag_id < dom._STANDARD_TAG_IDS for tag_id in dom._KINDS)
+    assert all(tag_id < STANDARD_TAG_IDS for tag_id in dom._KINDS)
 
 
 def _norm_by_hand(text: str) -> str:
@@ -225,8 +226,8 @@ def _norm_by_hand(text: str) -> str:
     )
 )
 def test_norm_shortcut_matches_split_and_join(text: str) -> None:
-    """The printable-text shortcut in ``dom.norm`` gives what removing the invisible
+    """The printable-text shortcut in ``markup.norm`` gives what removing the invisible
     characters and collapsing whitespace gives."""
-    from scraper.parse.dom import norm
+    from scraper.parse.markup import norm
 
     assert norm(text) == _norm_by_hand(text)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from scraper.errors import ParseError, UsageError
 from scraper.parse.blocks import TeaserReader
-from scraper.parse.dom import Page, norm, parse_page_tree
+from scraper.parse.dom import Page, parse_page_tree
 from scraper.parse.evidence import Meta, read_meta
 from scraper.parse.layout import Layout
+from scraper.parse.markup import norm
 from scraper.urls import absolutize, canonical_link, canonicalize, is_same_site
 
 _SITE_SUFFIX = re.compile(r"\s*[|–—-]\s*common\s*space(?:\.eu)?\s*$", re.I)

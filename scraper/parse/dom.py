@@ -9,7 +9,6 @@ every element the range of lines, links and images it holds (``spans``). Regions
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -24,100 +23,34 @@ from scraper.parse.load import (
     load_tree,
     read_metadata,
 )
+from scraper.parse.markup import (
+    BLOCK,
+    BOLD,
+    BR,
+    HEADING,
+    HEADINGS,
+    HIDDEN_SELECTOR,
+    IMG,
+    INVISIBLE_CHARS,
+    JSONLD,
+    JSONLD_SELECTOR,
+    LABEL_SELECTOR,
+    LINK,
+    METADATA_TAG_IDS,
+    RAW_TAG_IDS,
+    SKIP,
+    STANDARD_TAG_IDS,
+    TEXT_ONLY,
+    TEXT_TAG_ID,
+    UNREAD_SELECTOR,
+    norm,
+    tag_kind,
+)
 from scraper.parse.memo import remember
 from scraper.parse.select import Index, matcher
 
 #: Ancestors remembered for each link (enough to find the teaser that holds it).
 LINK_PATH_DEPTH = 48
-
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "center",
-        "dd",
-        "details",
-        "dialog",
-        "dir",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "legend",
-        "li",
-        "main",
-        "menu",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
-SKIP_TAGS = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "head",
-        "title",
-        "svg",
-        "math",
-        "iframe",
-        "object",
-        "embed",
-        "select",
-        "textarea",
-        "canvas",
-        "video",
-        "audio",
-        "map",
-        "button",
-        "input",
-    ]
-)
-HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-#: Inline elements drawn as separate labels (a type "kicker", an "Editor's choice" badge).
-LABEL_SELECTOR = "[class*=kicker], [class*=badge], [class*=eyebrow], [class*=flag]"
-#: Site navigation and the site footer: never article text, never teasers, and often half of a
-#: page's elements, so the reading skips them (menus, pagers and the like are read by CSS).
-#: ``aria-hidden`` marks what is only decoration or a copy (icon sprites, off-canvas copies of
-#: the menus): not read, and no metadata is looked for in it either.
-UNREAD_SELECTOR = "nav, [role=navigation], [role=contentinfo], [role=search], [aria-hidden=true]"
-#: Hidden from view but not from meaning: not read, yet metadata in it counts (Drupal keeps the
-#: author and date of a node in a visually hidden block).
-HIDDEN_SELECTOR = (
-    "[hidden], .visually-hidden, .element-invisible, .sr-only, "
-    ".screen-reader-text, [style*='display:none'], [style*='display: none']"
-)
 
 #: Attributes the selectors above look at, and what they said about each combination seen:
 #: (tag, those attributes) → _HIDDEN | _UNREAD (neither is read) | _LABEL. Pages of one site
@@ -126,63 +59,10 @@ HIDDEN_SELECTOR = (
 _VERDICT_ATTRS = frozenset({"class", "role", "style", "hidden", "aria-hidden"})
 _VERDICTS: dict[object, int] = {}
 _LABEL, _UNREAD, _HIDDEN = 1, 2, 4
-#: lexbor's tag_ids of ``<script>`` and ``<style>``, whose texts ``load.load_tree`` may cut.
-_RAW_TAG_IDS = frozenset(
-    node.tag_id
-    for node in LexborHTMLParser("<script></script><style></style>").css("script, style")
-)
 _REPLACEMENT = "\ufffd"
-#: lexbor's tag_ids of the tags ``METADATA_QUERY`` names, and the tags whose content is text
-#: (no element inside can be metadata)
-_METADATA_TAG_IDS = {
-    node.tag_id: node.tag or ""
-    for node in LexborHTMLParser("<meta><link><script></script><base>").css(
-        "html, meta, link, script, base"
-    )
-}
-_TEXT_ONLY = frozenset({"script", "style", "title", "textarea", "iframe", "xmp", "noembed"})
-_JSONLD = "application/ld+json"
-_JSONLD_SELECTOR = f'script[type="{_JSONLD}"]'
-#: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
-TEXT_TAG_ID = 2
-_INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
-_INVISIBLE = re.compile(f"[{''.join(sorted(_INVISIBLE_CHARS))}]")
-#: What the walk does with an element, by tag (a label reads as a block whatever its tag).
-_SKIP, _INLINE, _BR, _IMG, _BOLD, _LINK, _BLOCK, _HEADING = range(8)
-#: lexbor numbers the tags HTML defines below this (about 200 of them), the same in every
-#: document; other tags get per-document numbers far above it. What the walk does with each
-#: standard tag is remembered here for good, with custom tags only for one walk.
-_STANDARD_TAG_IDS = 1024
+#: tag_id → (tag name, what the walk does with it): standard tags (below STANDARD_TAG_IDS) for
+#: good, custom ones per walk
 _KINDS: dict[int, tuple[str, int]] = {}
-
-
-def _kind(tag: str) -> int:
-    if tag in SKIP_TAGS or tag[0] == "-":
-        return _SKIP
-    if tag in HEADINGS:
-        return _HEADING
-    if tag in BLOCK_TAGS:
-        return _BLOCK
-    return {"br": _BR, "img": _IMG, "b": _BOLD, "strong": _BOLD, "a": _LINK}.get(tag, _INLINE)
-
-
-def norm(text: str) -> str:
-    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped."""
-    # Most text is already clean: every character str.split() breaks on, but the plain space,
-    # and every invisible one is non-printable, so a printable text with single inner spaces
-    # is its own normal form.
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    if not text.isascii() and (  # plain `in` tests: several times faster than a regex search
-        "\u200b" in text
-        or "\u200c" in text
-        or "\u200d" in text
-        or "\u2060" in text
-        or "\ufeff" in text
-        or "\xad" in text
-    ):
-        text = _INVISIBLE.sub("", text)
-    return " ".join(text.split())
 
 
 @dataclass(slots=True)
@@ -438,7 +318,7 @@ class Page:
         # the metadata elements (``METADATA_QUERY``), in document order: those read, and those
         # in what the reading skips (<head>, hidden blocks, navigation)
         found_meta: Metadata = []
-        meta_ids, tree = _METADATA_TAG_IDS, self.tree
+        meta_ids, tree = METADATA_TAG_IDS, self.tree
 
         def gather_one(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> None:
             if (
@@ -464,9 +344,9 @@ class Page:
         pop, push, buf_add = stack.pop, stack.append, buf.append
         open_, close = opened.append, opened.pop
         # module constants as locals: the loop below runs for every node of the page
-        text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, _BLOCK, _HEADING, _BOLD, _LINK
-        skip, br, img, hidden, unread = _SKIP, _BR, _IMG, _HIDDEN, _UNREAD
-        invisible, raw_ids, text_only = _INVISIBLE_CHARS, _RAW_TAG_IDS, _TEXT_ONLY
+        text_tag, block, heading, bold_kind, link_kind = TEXT_TAG_ID, BLOCK, HEADING, BOLD, LINK
+        skip, br, img, hidden, unread = SKIP, BR, IMG, _HIDDEN, _UNREAD
+        invisible, raw_ids, text_only = INVISIBLE_CHARS, RAW_TAG_IDS, TEXT_ONLY
         # tag_id → (tag name, kind): standard tags for good, custom ones for this walk only
         kinds = _KINDS
         custom: dict[int, tuple[str, int]] = {}
@@ -516,8 +396,8 @@ class Page:
             known = kinds.get(tag_id) or custom.get(tag_id)
             if known is None:
                 name = node.tag or "-"
-                known = (name, _kind(name))
-                (kinds if tag_id < _STANDARD_TAG_IDS else custom)[tag_id] = known
+                known = (name, tag_kind(name))
+                (kinds if tag_id < STANDARD_TAG_IDS else custom)[tag_id] = known
             tag, kind = known
             if kind == skip:
                 if tag_id in raw_ids:  # a script or style: no elements inside
@@ -629,11 +509,11 @@ class Page:
 def _is_jsonld(tree: LexborHTMLParser, script: LexborNode, kind: str | None) -> bool:
     """``script[type="application/ld+json"]`` as lexbor matches it (the value in any case for
     HTML elements, exactly for SVG and MathML ones: lexbor is asked when the case differs)."""
-    if kind == _JSONLD:
+    if kind == JSONLD:
         return True
-    if kind is None or kind.lower() != _JSONLD:
+    if kind is None or kind.lower() != JSONLD:
         return False
-    return script.mem_id in {node.mem_id for node in tree.css(_JSONLD_SELECTOR)}
+    return script.mem_id in {node.mem_id for node in tree.css(JSONLD_SELECTOR)}
 
 
 def parse_page_tree(data: bytes, url: str) -> Page:

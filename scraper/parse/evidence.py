@@ -34,7 +34,8 @@ from typing import Any, TypeVar
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.dom import Page, norm
+from scraper.parse.dom import Page
+from scraper.parse.markup import norm
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from scraper.errors import ParseError
 from scraper.model import Listing, Teaser
 from scraper.parse.dates import parse_date
 from scraper.parse.decode import MAX_BYTES
-from scraper.parse.dom import norm
+from scraper.parse.markup import norm
 from scraper.urls import canonical_link
 
 _GUID = re.compile(r"^\s*(\d+)\s+at\s+\S+\s*$")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from scraper.model import Outlet, Photo, Source
-from scraper.parse.dom import norm
+from scraper.parse.markup import norm
 from scraper.parse.memo import remember
 
 SOURCE_LINE = re.compile(r"^\s*(?:sources?|источники?)\s*:\s*(?P<rest>.*)$", re.I | re.S)

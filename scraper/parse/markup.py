@@ -1,0 +1,155 @@
+"""What the reading makes of HTML's tags: which are blocks, headings or skipped; which
+elements are hidden, unread or labels; lexbor's numbers for the tags it looks for; and the one
+text normalisation (:func:`norm`) that every reader of the page shares."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "select",
+        "textarea",
+        "canvas",
+        "video",
+        "audio",
+        "map",
+        "button",
+        "input",
+    ]
+)
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+#: Inline elements drawn as separate labels (a type "kicker", an "Editor's choice" badge).
+LABEL_SELECTOR = "[class*=kicker], [class*=badge], [class*=eyebrow], [class*=flag]"
+#: Site navigation and the site footer: never article text, never teasers, and often half of a
+#: page's elements, so the reading skips them (menus, pagers and the like are read by CSS).
+#: ``aria-hidden`` marks what is only decoration or a copy (icon sprites, off-canvas copies of
+#: the menus): not read, and no metadata is looked for in it either.
+UNREAD_SELECTOR = "nav, [role=navigation], [role=contentinfo], [role=search], [aria-hidden=true]"
+#: Hidden from view but not from meaning: not read, yet metadata in it counts (Drupal keeps the
+#: author and date of a node in a visually hidden block).
+HIDDEN_SELECTOR = (
+    "[hidden], .visually-hidden, .element-invisible, .sr-only, "
+    ".screen-reader-text, [style*='display:none'], [style*='display: none']"
+)
+
+#: lexbor's tag_ids of ``<script>`` and ``<style>``, whose texts ``load.load_tree`` may cut.
+RAW_TAG_IDS = frozenset(
+    node.tag_id
+    for node in LexborHTMLParser("<script></script><style></style>").css("script, style")
+)
+#: lexbor's tag_ids of the tags ``METADATA_QUERY`` names, and the tags whose content is text
+#: (no element inside can be metadata)
+METADATA_TAG_IDS = {
+    node.tag_id: node.tag or ""
+    for node in LexborHTMLParser("<meta><link><script></script><base>").css(
+        "html, meta, link, script, base"
+    )
+}
+TEXT_ONLY = frozenset({"script", "style", "title", "textarea", "iframe", "xmp", "noembed"})
+JSONLD = "application/ld+json"
+JSONLD_SELECTOR = f'script[type="{JSONLD}"]'
+#: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
+TEXT_TAG_ID = 2
+INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
+_INVISIBLE = re.compile(f"[{''.join(sorted(INVISIBLE_CHARS))}]")
+#: What the walk does with an element, by tag (a label reads as a block whatever its tag).
+SKIP, INLINE, BR, IMG, BOLD, LINK, BLOCK, HEADING = range(8)
+#: lexbor numbers the tags HTML defines below this (about 200 of them), the same in every
+#: document; other tags get per-document numbers far above it. (The walk remembers what it does
+#: with each standard tag for good, with custom tags only for one walk.)
+STANDARD_TAG_IDS = 1024
+
+
+def tag_kind(tag: str) -> int:
+    """What the walk does with an element of this tag (one of the kinds above)."""
+    if tag in SKIP_TAGS or tag[0] == "-":
+        return SKIP
+    if tag in HEADINGS:
+        return HEADING
+    if tag in BLOCK_TAGS:
+        return BLOCK
+    return {"br": BR, "img": IMG, "b": BOLD, "strong": BOLD, "a": LINK}.get(tag, INLINE)
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped."""
+    # Most text is already clean: every character str.split() breaks on, but the plain space,
+    # and every invisible one is non-printable, so a printable text with single inner spaces
+    # is its own normal form.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    if not text.isascii() and (  # plain `in` tests: several times faster than a regex search
+        "\u200b" in text
+        or "\u200c" in text
+        or "\u200d" in text
+        or "\u2060" in text
+        or "\ufeff" in text
+        or "\xad" in text
+    ):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
