@@ -104,6 +104,7 @@ def plain_utf8(data: bytes) -> tuple[bytes, int] | None:
 
 
 def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (the check the fast road puts off; ``load.py``)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -264,9 +264,10 @@ class Page:
 
     # -- the walk --------------------------------------------------------------------------
 
-    def _walk(self, root: LexborNode | None, count_marks: bool) -> None:
-        """Read the page; with ``count_marks``, count the marks of ``cut_raw_text`` in the
-        script and style elements read past (in ``<head>`` and the reading's skipped tags)."""
+    def _walk(self, root: LexborNode | None, find_marks: bool) -> None:
+        """Read the page, gathering its metadata elements on the way; with ``find_marks``,
+        count the marks of ``cut_raw_text`` in the script and style elements read past (in
+        ``<head>`` and the reading's skipped tags)."""
         if root is None:
             return
         index = self.index
@@ -401,13 +402,13 @@ class Page:
             tag, kind = known
             if kind == skip:
                 if tag_id in raw_ids:  # a script or style: no elements inside
-                    if count_marks:
+                    if find_marks:
                         marks += is_mark(node)
                     if tag == "script":
                         gather_one(node, tag, node.attributes)
                 elif tag not in text_only and node.first_child is not None:
                     # (the marks in <head> are counted too; those in SVG must not be)
-                    marks += gather(node, count_marks and tag == "head")
+                    marks += gather(node, find_marks and tag == "head")
                 continue
             attrs = node.attributes
             if not attrs or verdict_attrs.isdisjoint(attrs):

@@ -22,9 +22,10 @@ from scraper.parse.decode import (
     plain_utf8,
 )
 
-#: The one lexbor query for metadata elements (each full-tree query costs about as much as
-#: reading the page's attributes in Python): ``evidence.read_meta`` splits its answer by tag,
-#: and ``Page.anywhere`` adds those in ``<head>`` to the reading.
+#: The metadata elements ``evidence.read_meta`` reads and ``Page.anywhere`` adds (those in
+#: ``<head>``) to the reading. The walk gathers them as it goes (``dom.Page.metadata``); this
+#: lexbor query over the whole tree, which costs about as much, is the reference it is tested
+#: against, and the answer for a page without a root.
 METADATA_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
 #: lexbor's tag_ids of ``<svg>`` and ``<math>``, where a script's text is markup.
 _FOREIGN_TAG_IDS = frozenset(
