@@ -21,16 +21,13 @@ from scraper.parse.decode import (
     flatten_deep_nesting,
     plain_utf8,
 )
+from scraper.parse.markup import FOREIGN_TAG_IDS, JSONLD_SELECTOR
 
 #: The metadata elements ``evidence.read_meta`` reads and ``Page.anywhere`` adds (those in
 #: ``<head>``) to the reading. The walk gathers them as it goes (``dom.Page.metadata``); this
 #: lexbor query over the whole tree, which costs about as much, is the reference it is tested
 #: against, and the answer for a page without a root.
-METADATA_QUERY = 'html, meta, link[rel][href], script[type="application/ld+json"], base[href]'
-#: lexbor's tag_ids of ``<svg>`` and ``<math>``, where a script's text is markup.
-_FOREIGN_TAG_IDS = frozenset(
-    node.tag_id for node in LexborHTMLParser("<svg></svg><math>").css("svg, math")
-)
+METADATA_QUERY = f"html, meta, link[rel][href], {JSONLD_SELECTOR}, base[href]"
 
 Metadata = list[tuple[LexborNode, str, dict[str, str | None]]]
 
@@ -91,7 +88,7 @@ def count_marks(tree: LexborHTMLParser) -> int:
 def _in_foreign(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
-        if parent.tag_id in _FOREIGN_TAG_IDS:
+        if parent.tag_id in FOREIGN_TAG_IDS:
             return True
         parent = parent.parent
     return False

@@ -111,6 +111,10 @@ METADATA_TAG_IDS = {
     )
 }
 TEXT_ONLY = frozenset({"script", "style", "title", "textarea", "iframe", "xmp", "noembed"})
+#: lexbor's tag_ids of ``<svg>`` and ``<math>``, where a script's text is markup.
+FOREIGN_TAG_IDS = frozenset(
+    node.tag_id for node in LexborHTMLParser("<svg></svg><math>").css("svg, math")
+)
 JSONLD = "application/ld+json"
 JSONLD_SELECTOR = f'script[type="{JSONLD}"]'
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
