@@ -18,7 +18,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check scraper archive cli.py tests
+	$(VENV)/bin/ruff check core scraper archive cli.py views.py tests bench
 	$(VENV)/bin/mypy
 
 demo: $(STAMP)

@@ -13,9 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 import archive as arc  # lazy (PEP 562): each command loads only the modules it uses
-from scraper import __version__, views
-from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
-from scraper.errors import (
+import views
+from core.errors import (
     EXIT_ARCHIVE,
     EXIT_DRIFT,
     EXIT_INTERRUPTED,
@@ -25,7 +24,9 @@ from scraper.errors import (
     ScraperError,
     UsageError,
 )
-from scraper.sanitize import for_terminal, safe_json
+from core.sanitize import for_terminal, safe_json
+from scraper import __version__
+from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
 from scraper.sections import ALL_SECTIONS, resolve_section
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 
 from .layout import articles_dir
 

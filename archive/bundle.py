@@ -28,8 +28,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import ArchiveError, UsageError
-from scraper.model import article_from_dict
+from core.errors import ArchiveError, UsageError
+from core.model import article_from_dict
 
 from .cdxj import INDEXED_TYPES, CdxjEntry, cdxj_text, parse_cdxj_line
 from .events import ARTICLE_KINDS

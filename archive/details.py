@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import UsageError
-from scraper.model import Capture
-from scraper.urls import canonicalize
+from core.errors import UsageError
+from core.model import Capture
+from core.urls import canonicalize
 
 from .index import Index, VersionRow
 from .verify import CaptureCheck, check_capture

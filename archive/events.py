@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from scraper.model import Capture, Exchange, article_from_dict
+from core.model import Capture, Exchange, article_from_dict
 
 from .index import CAPTURE_KINDS, Index
 from .warc import WarcWriter, response_headers_for_warc

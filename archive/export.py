@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from scraper.errors import ArchiveError, UsageError
-from scraper.sanitize import safe_json
+from core.errors import ArchiveError, UsageError
+from core.sanitize import safe_json
 
 from .index import Index
 

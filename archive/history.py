@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import UsageError
-from scraper.model import Capture
+from core.errors import UsageError
+from core.model import Capture
 
 from .details import find_versions
 from .index import Index

@@ -26,8 +26,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from scraper.errors import ArchiveError
-from scraper.model import Article, Capture
+from core.errors import ArchiveError
+from core.model import Article, Capture
 
 from .layout import DISK_ADVICE, index_path, utc_now
 from .runs import RunTables

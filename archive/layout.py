@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.errors import UsageError
+from core.errors import UsageError
 
 WARC_DIR = "warc"
 INDEX_NAME = "index.sqlite"

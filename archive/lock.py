@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from scraper.errors import ArchiveError, ArchiveLocked
+from core.errors import ArchiveError, ArchiveLocked
 
 LOCK_NAME = ".lock"
 

@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import ArchiveError, UsageError
-from scraper.model import Capture
+from core.errors import ArchiveError, UsageError
+from core.model import Capture
 
 from .index import Index, VersionRow
 from .verify import VERIFIED, CaptureCheck, check_capture

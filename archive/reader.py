@@ -24,8 +24,8 @@ from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
-from scraper.errors import ArchiveError
-from scraper.model import Headers
+from core.errors import ArchiveError
+from core.model import Headers
 
 from .layout import closed_warcs
 

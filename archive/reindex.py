@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import ArchiveError
-from scraper.model import Capture
+from core.errors import ArchiveError
+from core.model import Capture
 
 from .events import apply_event, capture_kind, infer_kind
 from .index import Index

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 
 from .layout import OPEN_SUFFIX, fsync_dir, open_warcs
 from .scan import scan_file

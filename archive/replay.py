@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 
 from .cdxj import archive_entries, cdxj_text
 from .layout import closed_warcs, warc_dir

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import AbstractContextManager
 
-from scraper.model import Capture
+from core.model import Capture
 
 
 class RunTables:

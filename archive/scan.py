@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 
 _CHUNK = 1 << 20
 _ALGOS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scraper.errors import ArchiveError
-from scraper.model import Capture, article_from_dict
+from core.errors import ArchiveError
+from core.model import Capture, article_from_dict
 
 from .events import ARTICLE_KINDS
 from .index import Index

@@ -43,8 +43,8 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.errors import ArchiveError
-from scraper.model import Capture, Exchange, Headers
+from core.errors import ArchiveError
+from core.model import Capture, Exchange, Headers
 
 from .layout import DISK_ADVICE, OPEN_SUFFIX, fsync_dir, host_label, iso_utc, next_serial, warc_name
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from archive import Index, QuoteQuery, find_quote
-from scraper.model import Article, Capture
+from core.model import Article, Capture
 
 
 def build(archive: Path, n: int, rng: random.Random) -> list[Article]:

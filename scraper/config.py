@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from core.errors import UsageError
+
 from . import __version__
-from .errors import UsageError
 
 DEFAULT_BASE_URL = "https://www.commonspace.eu"
 DEFAULT_ARCHIVE = Path("commonspace-archive")

@@ -31,17 +31,17 @@ from archive import (
     utc_now,
     write_article_json,
 )
+from core.errors import ArchiveError, FetchError, ParseError
+from core.model import Article, Capture, Exchange, Listing, Teaser
+from core.urls import canonicalize
 
 from . import __version__
 from .config import CrawlConfig
-from .errors import ArchiveError, FetchError, ParseError
 from .fetch import Fetched, Fetcher, FetchFailed
-from .model import Article, Capture, Exchange, Listing, Teaser
 from .parse import parse_page
 from .robots import RobotsRules
 from .sitepolicy import SitePolicy
 from .transport import make_client
-from .urls import canonicalize
 
 
 @dataclass(frozen=True)

@@ -47,15 +47,15 @@ from archive.events import ARTICLE_KINDS, revisit_event, walk_event
 from archive.lock import ArchiveLock
 from archive.repair import Repair, repair_open_warcs
 from archive.verify import warc_path
+from core.errors import ArchiveError, FetchError, ParseError, UsageError
+from core.model import Article, Capture, Headers, Listing, Teaser
+from core.urls import canonicalize
 
 from .config import CrawlConfig
 from .crawl import Crawler, CrawlSummary, Event, EventSink, page_url
-from .errors import ArchiveError, FetchError, ParseError, UsageError
 from .fetch import Fetched
-from .model import Article, Capture, Headers, Listing, Teaser
 from .parse import parse_feed, parse_page
 from .sections import ALL_SECTIONS, resolve_section
-from .urls import canonicalize
 
 DRIFT_FIELDS = ("title", "published", "body", "lede", "source", "authors", "section", "type")
 

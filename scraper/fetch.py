@@ -26,9 +26,10 @@ from urllib.parse import urljoin
 
 import httpx
 
+from core.errors import FetchError, OffSiteError
+from core.model import Exchange
+
 from .config import CrawlConfig
-from .errors import FetchError, OffSiteError
-from .model import Exchange
 from .sitepolicy import SitePolicy
 from .transport import peer_address
 

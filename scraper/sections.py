@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .errors import UsageError
+from core.errors import UsageError
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from .errors import OffSiteError, UsageError
+from core.errors import OffSiteError, UsageError
 
 
 def _twin(host: str) -> str:

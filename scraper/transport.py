@@ -21,8 +21,9 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 
+from core.errors import OffSiteError
+
 from .config import CrawlConfig
-from .errors import OffSiteError
 from .sitepolicy import SitePolicy
 
 Resolver = Callable[[str, int], list[str]]

@@ -20,7 +20,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from scraper.model import Article
+from core.model import Article
 from scraper.parse import parse_article, parse_page
 from tests.samplesite import ArticleTruth, SampleSite, SiteConfig
 

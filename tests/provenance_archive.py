@@ -21,7 +21,7 @@ from archive import (
     log_event,
     write_article_json,
 )
-from scraper.model import Article, Capture, Exchange, Quote
+from core.model import Article, Capture, Exchange, Quote
 
 BASE = "https://www.commonspace.eu"
 PEACE = f"{BASE}/news/peace-talks"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from archive import SCHEMA_VERSION, Index
-from scraper.errors import ArchiveError
-from scraper.model import Article, Capture, Quote
+from core.errors import ArchiveError
+from core.model import Article, Capture, Quote
 
 URL = "https://www.commonspace.eu/news/peace-talks"
 

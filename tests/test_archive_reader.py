@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive import iter_metadata, iter_records, payload_digest_of, read_record
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 from tests.test_archive_warc import (
     HTML,
     FixedWriter,

@@ -14,8 +14,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import WarcWriter, parse_warc_name, payload_digest_of
-from scraper.errors import UsageError
-from scraper.model import Exchange
+from core.errors import UsageError
+from core.model import Exchange
 from tests import provenance_archive
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)

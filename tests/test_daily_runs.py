@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from archive import Index, iter_records, reindex, verify_archive
 from archive.history import article_history, changes_since
 from cli import app
+from core.errors import EXIT_DRIFT
 from scraper.config import CrawlConfig
 from scraper.crawl import run_articles
 from scraper.daily import DailyConfig, DailySummary, run_daily
-from scraper.errors import EXIT_DRIFT
 from scraper.sections import ALL_SECTIONS
 from tests.samplesite import SampleSite, SiteConfig
 from tests.samplesite.faults import Body

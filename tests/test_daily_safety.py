@@ -22,7 +22,7 @@ from archive import Index, closed_warcs, open_warcs, verify_archive
 from archive.lock import ArchiveLock
 from archive.repair import repair_open_warcs
 from cli import app
-from scraper.errors import EXIT_INTERRUPTED, EXIT_LOCKED
+from core.errors import EXIT_INTERRUPTED, EXIT_LOCKED
 from tests.samplesite import SampleSite, SiteConfig
 from tests.samplesite.faults import Body
 
@@ -185,7 +185,7 @@ def test_full_disk_stops_cleanly_and_next_run_resumes(
 
 def test_lock_is_exclusive_within_one_process(tmp_path: Path) -> None:
     """Two ArchiveLocks on one archive: the second raises ArchiveLocked with exit code 4."""
-    from scraper.errors import ArchiveLocked
+    from core.errors import ArchiveLocked
 
     with ArchiveLock(tmp_path), pytest.raises(ArchiveLocked) as info:
         ArchiveLock(tmp_path).acquire()

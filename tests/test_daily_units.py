@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive.history import diff_versions, word_diff
+from core.errors import EXIT_DRIFT, LayoutDrift, UsageError
 from scraper.daily import Schedule, detect_drift, read_toml
-from scraper.errors import EXIT_DRIFT, LayoutDrift, UsageError
 
 OLD = {
     "title": "Minister visits Baku",

@@ -20,9 +20,9 @@ import pytest
 from warcio.checker import Checker
 
 from archive import Index, iter_records
+from core.errors import OffSiteError
 from scraper.config import CrawlConfig
 from scraper.crawl import CrawlSummary, run_articles, run_section
-from scraper.errors import OffSiteError
 from scraper.fetch import Fetched, Fetcher, FetchFailed
 from scraper.sitepolicy import SitePolicy
 from scraper.transport import make_client

@@ -7,8 +7,8 @@ import gzip
 import httpx
 import pytest
 
+from core.errors import OffSiteError
 from scraper.config import CrawlConfig
-from scraper.errors import OffSiteError
 from scraper.fetch import Fetcher, FetchFailed, Gate, decode_content
 
 BASE = "https://www.commonspace.eu"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import core.urls
 import scraper.parse
-import scraper.urls
 
 
 def test_parse_exports() -> None:
@@ -24,8 +24,8 @@ def test_parse_exports() -> None:
 
 
 def test_urls_exports() -> None:
-    """scraper.urls exports the URL helpers the crawler and archive use."""
-    assert sorted(scraper.urls.__all__) == [
+    """core.urls exports the URL helpers the crawler and archive use."""
+    assert sorted(core.urls.__all__) == [
         "SECTIONS",
         "SITE_ROOT",
         "absolutize",

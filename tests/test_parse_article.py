@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import ParseError
-from scraper.model import Article, Listing, Outlet, Photo
+from core.errors import ParseError
+from core.model import Article, Listing, Outlet, Photo
 from scraper.parse import parse_article, parse_listing, parse_page
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scraper import urls
-from scraper.errors import ParseError
+from core import urls
+from core.errors import ParseError
 from scraper.parse import vocab
 from scraper.parse.context import build_context
 from scraper.parse.layout import _CONTAINER_DEPTH, MAX_ITEM_LINES, Layout, _crosses

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.chrome import pad
-from scraper.errors import ParseError
+from core.errors import ParseError
 from scraper.parse import dom, parse_article
 from scraper.parse.load import read_metadata
 

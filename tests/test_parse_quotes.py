@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.model import Quote
+from core.model import Quote
 from scraper.parse.quotes import find_quotes
 
 

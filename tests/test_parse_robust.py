@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper.errors import ParseError
-from scraper.model import Article, Listing
+from core.errors import ParseError
+from core.model import Article, Listing
 from scraper.parse import parse_article, parse_listing, parse_page
 from scraper.parse.dom import parse_page_tree
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.model import Outlet, Photo
+from core.model import Outlet, Photo
 from scraper.parse import parse_photo_line, parse_source_line
 
 CS = Outlet("commonspace.eu")

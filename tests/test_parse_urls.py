@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper import urls
-from scraper.errors import UsageError
-from scraper.urls import canonicalize, is_same_site, node_id_from_url, section_of
+from core import urls
+from core.errors import UsageError
+from core.urls import canonicalize, is_same_site, node_id_from_url, section_of
 
 ROOT = "https://www.commonspace.eu"
 

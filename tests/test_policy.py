@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import OffSiteError, UsageError
+from core.sanitize import for_terminal, strip_controls
 from scraper.config import CrawlConfig
-from scraper.errors import OffSiteError, UsageError
 from scraper.robots import RobotsRules
-from scraper.sanitize import for_terminal, strip_controls
 from scraper.sections import resolve_section
 from scraper.sitepolicy import SitePolicy
 
@@ -100,7 +100,7 @@ def test_json_output_cannot_drive_a_terminal() -> None:
     """JSON printed by the CLI escapes C0/C1 and bidi controls, and decodes to the same data."""
     import json
 
-    from scraper.sanitize import safe_json
+    from core.sanitize import safe_json
 
     data = {"title": "Ереван \x1b[2J\x9b31m \u202eevil\u2066 ok", "body": ["line\u2028two"]}
     text = safe_json(data, indent=2)

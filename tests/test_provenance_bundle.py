@@ -13,7 +13,7 @@ import pytest
 
 from archive import build_bundle, surt, verify_wacz
 from archive.cdxj import parse_cdxj_line
-from scraper.errors import ArchiveError, UsageError
+from core.errors import ArchiveError, UsageError
 from tests.provenance_archive import PEACE, build_archive
 
 

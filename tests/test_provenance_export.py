@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive import ExportOptions, export_articles, export_parquet
-from scraper.errors import UsageError
+from core.errors import UsageError
 from tests.provenance_archive import ANALYSIS, BORDER, PEACE, build_archive
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archive import Index, QuoteQuery, any_tampered, find_quote
-from scraper.errors import ArchiveError, UsageError
+from core.errors import ArchiveError, UsageError
 from tests.provenance_archive import ANALYSIS, BORDER, PEACE, QUOTE, build_archive
 
 
@@ -126,7 +126,7 @@ def test_corrupt_index_says_reindex(archive: Path) -> None:
 
 def crowded_archive(root: Path) -> tuple[Path, str]:
     """300 versions rich in the quote's words, and one long article with the quote itself."""
-    from scraper.model import Article
+    from core.model import Article
 
     quote = "the border commission will meet again in the spring to settle the last villages"
     noise = " ".join(reversed(quote.split())) + " hamlets. " + "border spring villages " * 5

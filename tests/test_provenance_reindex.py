@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from archive import SCHEMA_VERSION, Index, QuoteQuery, find_quote, reindex
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 from tests.provenance_archive import QUOTE, build_archive
 
 

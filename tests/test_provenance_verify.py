@@ -12,7 +12,7 @@ import pytest
 
 from archive import verify_archive
 from archive.scan import scan_file
-from scraper.errors import ArchiveError
+from core.errors import ArchiveError
 from tests.provenance_archive import build_archive
 
 

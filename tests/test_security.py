@@ -12,12 +12,12 @@ import pytest
 
 from archive import WarcWriter, iter_records
 from archive.export import CSV_COLUMNS, csv_row, safe_cell
+from core.errors import OffSiteError, ParseError, UsageError
+from core.sanitize import for_terminal, strip_controls
 from scraper.config import CrawlConfig
-from scraper.errors import OffSiteError, ParseError, UsageError
 from scraper.fetch import Fetcher
 from scraper.parse.feed import parse_feed
 from scraper.robots import RobotsRules
-from scraper.sanitize import for_terminal, strip_controls
 from scraper.sitepolicy import SitePolicy
 from scraper.transport import GuardedTransport, is_global, make_client, no_cookies
 from tests.samplesite import SampleSite

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.model import Article, Image, Teaser
+from core.model import Article, Image, Teaser
+from core.urls import canonical_link, section_of
 from scraper.parse.blocks import dedupe_items
 from scraper.parse.body import read_body
 from scraper.parse.context import Context, build_context
@@ -18,7 +19,6 @@ from scraper.parse.live import live_entries
 from scraper.parse.memo import remember
 from scraper.parse.quotes import find_quotes
 from scraper.parse.source import parse_photo_line, parse_source_line
-from scraper.urls import canonical_link, section_of
 
 IMAGE_FIELD_SELECTOR = "[class*=field--name-field-image], [class*=field--name-field-media]"
 REGION_FIELD_SELECTOR = "[class*=field--name-field-region]"

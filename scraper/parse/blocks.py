@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.model import Teaser
+from core.model import Teaser
 from scraper.parse import vocab
 from scraper.parse.dates import parse_date
 from scraper.parse.dom import Page

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.errors import ParseError, UsageError
+from core.errors import ParseError, UsageError
+from core.urls import absolutize, canonical_link, canonicalize, is_same_site
 from scraper.parse.blocks import TeaserReader
 from scraper.parse.dom import Page, parse_page_tree
 from scraper.parse.evidence import Meta, read_meta
 from scraper.parse.layout import Layout
 from scraper.parse.markup import norm
-from scraper.urls import absolutize, canonical_link, canonicalize, is_same_site
 
 _SITE_SUFFIX = re.compile(r"\s*[|–—-]\s*common\s*space(?:\.eu)?\s*$", re.I)
 _SITE_PREFIX = re.compile(r"^\s*common\s*space(?:\.eu)?\s*[|–—:-]\s*", re.I)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from scraper.errors import ParseError
+from core.errors import ParseError
 
 MAX_BYTES = 20 * 1024 * 1024
 #: Nesting depth of block elements kept; deeper block tags are dropped before parsing, because

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scraper.model import Article, Listing
+from core.model import Article, Listing
+from core.urls import section_of
 from scraper.parse.article import article_from
 from scraper.parse.blocks import date_line
 from scraper.parse.context import Context, build_context
@@ -19,7 +20,6 @@ from scraper.parse.evidence import ARTICLE_TYPES, ld_types
 from scraper.parse.feed import looks_like_feed, parse_feed
 from scraper.parse.listing import listing_from
 from scraper.parse.source import is_source_line
-from scraper.urls import section_of
 
 LISTING_PATHS = frozenset({"region", "theme", "voices", "taxonomy"})
 ARTICLE_MARKERS = "[data-history-node-id], .node--view-mode-full"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.errors import ParseError
+from core.errors import ParseError
 from scraper.parse.decode import is_utf8
 from scraper.parse.load import (
     Loaded,

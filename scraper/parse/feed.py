@@ -16,12 +16,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.errors import ParseError
-from scraper.model import Listing, Teaser
+from core.errors import ParseError
+from core.model import Listing, Teaser
+from core.urls import canonical_link
 from scraper.parse.dates import parse_date
 from scraper.parse.decode import MAX_BYTES
 from scraper.parse.markup import norm
-from scraper.urls import canonical_link
 
 _GUID = re.compile(r"^\s*(\d+)\s+at\s+\S+\s*$")
 _DC = "{http://purl.org/dc/elements/1.1/}"

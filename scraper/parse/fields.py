@@ -13,13 +13,13 @@ from typing import TypeVar
 
 from selectolax.lexbor import LexborNode
 
+from core.urls import canonical_link, is_same_site, node_id_from_url
 from scraper.parse import vocab
 from scraper.parse.blocks import date_line
 from scraper.parse.context import Context, strip_site_name
 from scraper.parse.dates import parse_date
 from scraper.parse.evidence import ld_names, ld_text
 from scraper.parse.markup import norm
-from scraper.urls import canonical_link, is_same_site, node_id_from_url
 
 T = TypeVar("T")
 Layers = list[tuple[str, Callable[[], T | None]]]

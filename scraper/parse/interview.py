@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.model import Quote
+from core.model import Quote
 
 _QA = re.compile(r"^(?P<label>q|a|question|answer)\s*[:.)–—-]\s*(?P<rest>\S.*)$", re.I | re.S)
 #: Lower-case name particles ("Anahit van der Berg", "Omar al Hassan").

@@ -18,9 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse import vocab
-from scraper.parse.dom import EMPTY_SPAN, Page
-from scraper.urls import (
+from core.urls import (
     SECTIONS,
     canonical_link,
     is_same_site,
@@ -28,6 +26,8 @@ from scraper.urls import (
     section_of,
     surely_off_site,
 )
+from scraper.parse import vocab
+from scraper.parse.dom import EMPTY_SPAN, Page
 
 CHROME_SELECTOR = (
     "nav, footer, aside, header, form, [role=navigation], [role=banner], [role=contentinfo], "

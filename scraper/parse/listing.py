@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from scraper.model import Listing, Teaser
+from core.model import Listing, Teaser
+from core.urls import canonical_link, is_same_site
 from scraper.parse import vocab
 from scraper.parse.context import Context, build_context, strip_site_name
-from scraper.urls import canonical_link, is_same_site
 
 FEATURED_SELECTOR = (
     "[class*=featured], [class*=hero], [class*=spotlight], [class*=top-story], "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.model import LiveEntry
+from core.model import LiveEntry
 
 _ZONE = r"(?:\s*(?:GMT|UTC|CET|CEST|BST|EET|EEST|MSK|AZT|AMT|GET|local time|hrs|h))?"
 _ENTRY = re.compile(rf"^(?P<time>\d{{1,2}}[.:]\d{{2}}{_ZONE})\s*[:–—-]\s*(?P<text>\S.*)$", re.S)

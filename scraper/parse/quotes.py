@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.model import Quote
+from core.model import Quote
 
 OPENERS = '"“«„'
 CLOSERS = '"”»'

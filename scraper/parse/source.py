@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.model import Outlet, Photo, Source
+from core.model import Outlet, Photo, Source
 from scraper.parse.markup import norm
 from scraper.parse.memo import remember
 

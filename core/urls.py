@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
-from scraper.errors import UsageError
+from core.errors import UsageError
 
 SITE_HOST = "www.commonspace.eu"
 SITE_HOSTS = frozenset({"commonspace.eu", "www.commonspace.eu"})

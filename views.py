@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .sanitize import for_terminal
+from core.sanitize import for_terminal
 
 if TYPE_CHECKING:  # only for annotations: importing them would slow every command's start
     from archive import QuoteMatch, VerifyReport
