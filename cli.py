@@ -16,17 +16,27 @@ import archive as arc  # lazy (PEP 562): each command loads only the modules it 
 import views
 from core.errors import (
     EXIT_ARCHIVE,
+    EXIT_DEADLINE,
     EXIT_DRIFT,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
+    EXIT_UNREACHABLE,
     LayoutDrift,
     ScraperError,
     UsageError,
 )
 from core.sanitize import for_terminal, safe_json
 from scraper import __version__
-from scraper.config import DEFAULT_ARCHIVE, DEFAULT_BASE_URL, CrawlConfig, default_user_agent
+from scraper.config import (
+    DAILY_MAX_RUNTIME,
+    DEFAULT_ARCHIVE,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    CrawlConfig,
+    default_user_agent,
+    parse_duration,
+)
 from scraper.sections import ALL_SECTIONS, resolve_section
 
 if TYPE_CHECKING:
@@ -69,6 +79,21 @@ DelayOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int, typer.Option("--concurrency", help="Requests in flight at once.", min=1)
 ]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        help="Seconds one request may take in all (connect, headers and body together).",
+    ),
+]
+MaxRuntimeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-runtime",
+        help="Stop the run after this long (2h, 90m, 3600); what is left is done next run. "
+        "0 = no limit.",
+    ),
+]
 UserAgentOpt = Annotated[
     str | None,
     typer.Option(
@@ -96,6 +121,8 @@ def _config(
     delay: float,
     concurrency: int,
     user_agent: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_runtime: str | None = None,
 ) -> CrawlConfig:
     return CrawlConfig(
         archive_dir=archive,
@@ -105,15 +132,27 @@ def _config(
         delay=delay,
         concurrency=concurrency,
         user_agent=default_user_agent() if user_agent is None else user_agent,
+        timeout=timeout,
+        max_runtime=parse_duration("--max-runtime", max_runtime) if max_runtime else None,
     )
+
+
+STOP_CODES = {"signal": EXIT_INTERRUPTED, "unreachable": EXIT_UNREACHABLE,
+              "deadline": EXIT_DEADLINE}  # fmt: skip
 
 
 def _crawl_code(summary: CrawlSummary, *, soft404_fails: bool = False) -> int:
     """The exit code a crawl's summary implies."""
-    if summary.interrupted:
-        return EXIT_INTERRUPTED
+    if summary.stopped is not None:
+        return STOP_CODES.get(summary.stopped, EXIT_INTERRUPTED)
     failed = summary.failures or (soft404_fails and summary.soft404)
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _say_stop(summary: CrawlSummary, pending: int | None = None) -> None:
+    line = views.stop_line(summary.stopped, summary.stop_message, pending)
+    if line is not None:
+        err.print(line)
 
 
 def _fail(exc: ScraperError) -> typer.Exit:
@@ -134,18 +173,22 @@ def section(
     delay: DelayOpt = 1.0,
     concurrency: ConcurrencyOpt = 1,
     user_agent: UserAgentOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_runtime: MaxRuntimeOpt = None,
 ) -> None:
     """Crawl a section's listing pages and archive every article on them."""
     from scraper.crawl import run_section
 
     try:
-        config = _config(archive, base_url, pages, since, delay, concurrency, user_agent)
+        config = _config(archive, base_url, pages, since, delay, concurrency, user_agent,
+                         timeout, max_runtime)  # fmt: skip
         listing_url = resolve_section(section, config.base_url)
         with views.Reporter(err) as reporter:
             summary = run_section(config, listing_url, on_event=reporter)
     except ScraperError as exc:
         raise _fail(exc) from None
     views.print_summary(out, summary, archive)
+    _say_stop(summary)
     raise typer.Exit(_crawl_code(summary))
 
 
@@ -157,17 +200,21 @@ def article(
     delay: DelayOpt = 1.0,
     concurrency: ConcurrencyOpt = 1,
     user_agent: UserAgentOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_runtime: MaxRuntimeOpt = None,
 ) -> None:
     """Fetch and archive the given articles (always fetched again)."""
     from scraper.crawl import run_articles
 
     try:
-        config = _config(archive, base_url, None, None, delay, concurrency, user_agent)
+        config = _config(archive, base_url, None, None, delay, concurrency, user_agent,
+                         timeout, max_runtime)  # fmt: skip
         with views.Reporter(err) as reporter:
             summary = run_articles(config, urls, on_event=reporter)
     except ScraperError as exc:
         raise _fail(exc) from None
     views.print_summary(out, summary, archive)
+    _say_stop(summary)
     raise typer.Exit(_crawl_code(summary, soft404_fails=True))
 
 
@@ -401,8 +448,8 @@ def bundle(
 
 
 def _daily_code(s: DailySummary) -> int:
-    if s.crawl.interrupted:
-        return EXIT_INTERRUPTED
+    if s.crawl.stopped is not None:
+        return STOP_CODES.get(s.crawl.stopped, EXIT_INTERRUPTED)
     if s.drift:
         return EXIT_DRIFT
     return EXIT_PARTIAL if s.crawl.failures else EXIT_OK
@@ -415,6 +462,14 @@ def daily(
     delay: DelayOpt = 1.0,
     concurrency: ConcurrencyOpt = 1,
     user_agent: UserAgentOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    max_runtime: Annotated[
+        str,
+        typer.Option(
+            "--max-runtime",
+            help="Stop after this long (2h, 90m, 3600); the next run carries on. 0 = no limit.",
+        ),
+    ] = f"{DAILY_MAX_RUNTIME / 3600:g}h",
     section: Annotated[
         list[str] | None, typer.Option("--section", help="Only this section (repeatable).")
     ] = None,
@@ -448,7 +503,8 @@ def daily(
         opts = read_toml(config_file) if config_file else {}
         if section:
             opts["sections"] = tuple(section)
-        crawl = _config(archive, base_url, None, None, delay, concurrency, user_agent)
+        crawl = _config(archive, base_url, None, None, delay, concurrency, user_agent,
+                        timeout, max_runtime)  # fmt: skip
         with views.Reporter(err) as reporter:
             summary = run_daily(DailyConfig(crawl=crawl, **opts), on_event=on_event)
         note(summary.line())
@@ -462,6 +518,7 @@ def daily(
         sys.stdout.write(safe_json(summary.to_dict()) + "\n")
     else:
         out.print(for_terminal(summary.line()))
+    _say_stop(summary.crawl, len(summary.backfill_pending))
     if summary.drift:
         err.print(f"[bold red]{for_terminal(LayoutDrift(summary.drift))}[/bold red]")
     raise typer.Exit(_daily_code(summary))

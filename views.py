@@ -110,6 +110,17 @@ def print_summary(console: Console, summary: CrawlSummary, archive: Path) -> Non
         console.print("[yellow]interrupted: everything fetched so far is archived[/yellow]")
 
 
+def stop_line(stopped: str | None, message: str, pending: int | None = None) -> str | None:
+    """The one line (for stderr) that says why a run ended early, or None if it did not."""
+    if stopped == "unreachable":
+        return f"[red]error:[/red] {for_terminal(message)}"
+    if stopped == "deadline":
+        left = f"; {pending} listing(s) pending" if pending else ""
+        return (f"[yellow]stopped:[/yellow] --max-runtime reached{left}; everything fetched is "
+                "archived and the next run carries on")  # fmt: skip
+    return None
+
+
 def evidence_table(*headers: str) -> Table:
     """A table whose cells wrap instead of being cut: digests and ids must print whole."""
     table = Table(*headers)

@@ -10,6 +10,8 @@ rebuilt index answers every query exactly as the original did, sightings and fai
     {"kind": "failure", "url", "failure_kind", "error", "status", "at"}
     {"kind": "soft404", "url", "at"}
     {"kind": "walk", "url", "pages", "at"}                   a listing walked to its end
+    {"kind": "walk_cut", "url", "page", "at"}    a walk of a walked listing cut short at page
+    {"kind": "walk_resumed", "url", "at"}        … and a later walk read on past that page
     {"kind": "revisit", "url", "refers_to", "capture"}     a revisit record (304 / same bytes)
         + "not_modified": {"status", "reason", "headers"}   after a 304: the 304 as received
 """
@@ -55,6 +57,14 @@ def soft404_event(url: str, at: str) -> Event:
 
 def walk_event(url: str, pages: int, at: str) -> Event:
     return {"kind": "walk", "url": url, "pages": pages, "at": at}
+
+
+def walk_cut_event(url: str, page: int, at: str) -> Event:
+    return {"kind": "walk_cut", "url": url, "page": page, "at": at}
+
+
+def walk_resumed_event(url: str, at: str) -> Event:
+    return {"kind": "walk_resumed", "url": url, "at": at}
 
 
 def revisit_event(
@@ -125,6 +135,10 @@ def apply_event(index: Index, event: Event) -> str | None:
         index.record_failure(url, "soft404", SOFT404_ERROR, 200, at=event["at"])
     elif kind == "walk":
         index.record_walk(url, int(event["pages"]), str(event["at"]))
+    elif kind == "walk_cut":
+        index.record_walk_cut(url, int(event["page"]))
+    elif kind == "walk_resumed":
+        index.clear_walk_cut(url)
     elif kind == "revisit":
         index.record_revisit(Capture(**event["capture"]), url, str(event["refers_to"]))
     return None

@@ -12,7 +12,8 @@ Schema history (``PRAGMA user_version``): 1 — captures, articles, versions, si
 failures, versions_fts. 2 — version_captures: which version each article capture had (filled
 for first captures on migration; `scrape reindex` fills it completely). 3 — walks (listings
 whose backfill reached the end) and revisits (captures stored as ``revisit`` records), both from
-``scrape daily`` events.
+``scrape daily`` events. 4 — walk_cuts: walks of finished listings that a stopping run cut short,
+and the page each reached, so that the next run reads on past it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from core.model import Article, Capture
 from .layout import DISK_ADVICE, index_path, utc_now
 from .runs import RunTables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
 _REINDEX = "move it aside and run `scrape reindex` to rebuild it from the WARC files"
 
@@ -132,10 +133,17 @@ CREATE TABLE IF NOT EXISTS revisits (
 CREATE INDEX IF NOT EXISTS revisits_url ON revisits (url, fetched_at);
 """
 
+_SCHEMA_V4 = """
+CREATE TABLE IF NOT EXISTS walk_cuts (
+    listing_url TEXT PRIMARY KEY,
+    page        INTEGER NOT NULL
+);
+"""
+
 # MIGRATIONS[n] turns a version n-1 index into version n.
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
 _TABLES: tuple[str, ...] = ("captures", "articles", "versions", "sightings", "failures")
-_TABLES += ("versions_fts", "version_captures", "walks", "revisits")
+_TABLES += ("versions_fts", "version_captures", "walks", "revisits", "walk_cuts")
 
 
 @dataclass(frozen=True)

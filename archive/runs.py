@@ -1,4 +1,4 @@
-"""The index tables of ``scrape daily`` (schema 3): finished listing walks and revisits.
+"""The index tables of ``scrape daily`` (schemas 3, 4): listing walks and revisits.
 
 A mixin of ``archive.index.Index`` (which owns the connection, ``_write`` and ``_guard``), kept
 apart so that ``index.py`` stays readable. Like every index row, these come from crawl events
@@ -32,6 +32,28 @@ class RunTables:
                 " pages = excluded.pages, completed_at = excluded.completed_at",
                 (listing_url, pages, completed_at),
             )
+
+    def record_walk_cut(self, listing_url: str, page: int) -> None:
+        """A walk of finished listing ``listing_url`` was cut short at ``page`` by a stopping
+        run: the next walk reads on past that page instead of stopping at known articles."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO walk_cuts VALUES (?,?) ON CONFLICT (listing_url) DO UPDATE SET"
+                " page = MAX(page, excluded.page)", (listing_url, page),
+            )  # fmt: skip
+
+    def clear_walk_cut(self, listing_url: str) -> None:
+        """A walk of ``listing_url`` read past the page where an earlier one was cut short."""
+        with self._write() as db:
+            db.execute("DELETE FROM walk_cuts WHERE listing_url = ?", (listing_url,))
+
+    def walk_resume(self, listing_url: str) -> int | None:
+        """The page a cut-short walk of ``listing_url`` reached, if one was cut short."""
+        with self._guard():
+            row = self._conn.execute(
+                "SELECT page FROM walk_cuts WHERE listing_url = ?", (listing_url,)
+            ).fetchone()
+        return None if row is None else int(row[0])
 
     def walk_complete(self, listing_url: str) -> bool:
         """Whether a walk of ``listing_url`` has ever reached the end of the listing."""

@@ -31,6 +31,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
@@ -514,7 +515,10 @@ class WarcWriter:
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot finish WARC file: {exc}") from exc
         finally:
-            fh.close()
+            # After a failed flush, close() tries the same write again and raises the same
+            # error, which would replace the ArchiveError above with a bare OSError.
+            with suppress(OSError):
+                fh.close()
         final = path.with_name(self._final_name)
         try:
             path.rename(final)

@@ -8,7 +8,11 @@
     ├── ArchiveError             the archive folder, a WARC file or the index is unusable
     │   │                        (carries path)
     │   └── ArchiveLocked        another run holds the archive's lock (`scrape daily`)
-    └── LayoutDrift              fields suddenly missing from most new articles (carries fields)
+    │       └── StaleLock        … and that run is hung: past its own deadline, held for more
+    │                            than a day, or its process is gone
+    ├── LayoutDrift              fields suddenly missing from most new articles (carries fields)
+    └── RunStopped               the run is stopping (signal, --max-runtime, unreachable site):
+                                 raised inside a run for work not started; never reaches a user
 
 Every message names the URL or path involved and, where there is one, what to do next.
 """
@@ -22,6 +26,9 @@ EXIT_USAGE = 2  # bad command line or option value
 EXIT_ARCHIVE = 3  # the archive folder, a WARC file or the index is unusable
 EXIT_LOCKED = 4  # another run holds the archive's lock; this one did nothing
 EXIT_DRIFT = 5  # archived, but fields went missing for most new articles: the site changed
+EXIT_DEADLINE = 6  # stopped at --max-runtime; what is left is pending, the next run carries on
+EXIT_UNREACHABLE = 7  # the site stopped answering (timeouts, refused connections): gave up on it
+EXIT_STALE_LOCK = 8  # the lock is held by a run that is hung; nothing done: look at that run
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C / SIGINT after closing files cleanly
 
 
@@ -75,6 +82,12 @@ class ArchiveLocked(ArchiveError):
     exit_code = EXIT_LOCKED
 
 
+class StaleLock(ArchiveLocked):
+    """The lock is held by a run that should have ended: someone must look at it."""
+
+    exit_code = EXIT_STALE_LOCK
+
+
 class LayoutDrift(ScraperError):
     """Fields the archive usually has went missing for most of this run's new articles."""
 
@@ -90,3 +103,12 @@ class LayoutDrift(ScraperError):
             "against a fresh page before trusting new JSON"
         )
         self.fields = fields
+
+
+class RunStopped(ScraperError):
+    """The run is stopping (``reason``: "signal", "deadline" or "unreachable"); the work that
+    raised this was not done and nothing of it was stored."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the run is stopping ({reason})")
+        self.reason = reason

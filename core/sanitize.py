@@ -1,6 +1,9 @@
-"""Make scraped text safe to print: no terminal escapes, no control or bidi tricks, no markup.
+"""Make scraped text safe to print: no terminal escapes, no control or bidi tricks, no markup,
+no passwords.
 
-Anything that came from the network passes through ``for_terminal`` before rich prints it.
+Anything that came from the network passes through ``for_terminal`` before rich prints it, and
+so does every message and log line; ``redact`` hides the password of any ``user:password@``
+in a URL on the way (a user's ``--base-url`` included).
 """
 
 from __future__ import annotations
@@ -22,6 +25,15 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# scheme://user:password@ — the password is everything up to the "@" of the authority.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@:\s]*):[^/@\s]*@")
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` replaced by ``***``."""
+    return _USERINFO.sub(r"\1:***@", text) if "@" in text else text
+
+
 def strip_controls(text: str) -> str:
     """Remove escape sequences, C0/C1 control characters (except tab/newline) and bidi controls."""
     text = _ESCAPES.sub("", text)
@@ -31,7 +43,7 @@ def strip_controls(text: str) -> str:
 
 def for_terminal(text: object, *, one_line: bool = True) -> str:
     """Scraped text made safe for a rich console: controls stripped and rich markup escaped."""
-    s = strip_controls(str(text))
+    s = redact(strip_controls(str(text)))
     if one_line:
         s = " ".join(s.split())
     return escape(s)

@@ -5,6 +5,12 @@ turns them into data, ``archive`` stores them. Workers only fetch and parse; eve
 WARC files and the index happens on the calling thread, one page at a time, so a crash can lose
 at most the page in flight.
 
+Fetches run off the calling thread (``RunControl.call`` / ``.map``), so that the run can stop at
+once — on SIGTERM/SIGINT, at ``--max-runtime``, or when the site stops answering — however a
+request is stuck: ``RunStopped`` then unwinds the crawl, ``session()`` closes the files, and
+``CrawlSummary.stopped`` says why. What was not fetched is not recorded as failed: the next run
+fetches it.
+
 Progress is reported through ``on_event`` callbacks; the library never prints.
 """
 
@@ -12,7 +18,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -31,12 +36,13 @@ from archive import (
     utc_now,
     write_article_json,
 )
-from core.errors import ArchiveError, FetchError, ParseError
+from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Exchange, Listing, Teaser
 from core.urls import canonicalize
 
 from . import __version__
 from .config import CrawlConfig
+from .control import RunControl
 from .fetch import Fetched, Fetcher, FetchFailed
 from .parse import parse_page
 from .robots import RobotsRules
@@ -68,7 +74,14 @@ class CrawlSummary:
     bytes: int = 0
     warc_files: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
-    interrupted: bool = False
+    stopped: str | None = None  # why the run ended early: signal | deadline | unreachable
+    stop_message: str = ""
+    abandoned: int = 0  # requests cut off or never started because the run stopped
+
+    @property
+    def interrupted(self) -> bool:
+        """Stopped by SIGTERM or SIGINT."""
+        return self.stopped == "signal"
 
     @property
     def articles(self) -> int:
@@ -93,6 +106,9 @@ class CrawlSummary:
             "warc_files": list(self.warc_files),
             "failures": [{"url": u, "error": e} for u, e in self.failures],
             "interrupted": self.interrupted,
+            "stopped": self.stopped,
+            "stop_message": self.stop_message,
+            "abandoned": self.abandoned,
         }
 
 
@@ -111,9 +127,10 @@ class Crawler:
         self.config = config
         self._own_client = client is None
         self.policy = SitePolicy(config.base_url)
+        self.control = RunControl(config.max_runtime)
         # No cookies, no env proxies/.netrc, no private addresses: see scraper/transport.py.
         self.client = client or make_client(config, self.policy)
-        self.fetcher = Fetcher(self.client, config, self.policy)
+        self.fetcher = Fetcher(self.client, config, self.policy, control=self.control)
         self.emit: EventSink = on_event or (lambda _e: None)
         self.summary = CrawlSummary()
         self.robots: RobotsRules | None = None
@@ -151,8 +168,12 @@ class Crawler:
             try:
                 yield self
             except KeyboardInterrupt:
-                self.summary.interrupted = True
+                self.control.stop("signal")
+            except RunStopped:
+                pass  # the run stops; why is in self.control
             finally:
+                self.summary.stopped = self.control.reason
+                self.summary.stop_message = self.control.message
                 self.summary.warc_files = self._warc.close()
         finally:
             self._index.commit()
@@ -180,11 +201,22 @@ class Crawler:
     # ------------------------------------------------------------------ robots
 
     def load_robots(self) -> RobotsRules:
+        """Fetch and obey robots.txt. If the site does not answer at all (timeouts, refused
+        connections), the run stops with reason "unreachable": there is nothing to do."""
         url = self.config.base_url.rstrip("/") + "/robots.txt"
         try:
-            fetched = self.fetcher.fetch(url)
+            fetched = self.fetch(url)
         except FetchFailed as exc:
             self._store_exchanges(exc.exchanges, "robots")
+            if not exc.exchanges:  # counted, not kept: robots.txt is fetched first every run
+                self.summary.failures.append((url, exc.reason))
+                self.emit(Event("failed", url, exc.reason))
+                self.control.stop(
+                    "unreachable",
+                    f"{url}: {exc.reason}; the site did not answer, so nothing was fetched "
+                    "(the next run tries again)",
+                )
+                self.control.check()
             rules = RobotsRules.from_response(exc.status, b"", self.config.user_agent)
         else:
             self._store_exchanges(fetched.exchanges, "robots")
@@ -199,7 +231,12 @@ class Crawler:
         self._checkpoint()
         return rules
 
+    def fetch(self, url: str) -> Fetched:
+        """``Fetcher.fetch`` off this thread, so that a stopping run never waits on it."""
+        return self.control.call(self.fetcher.fetch, url)
+
     def _allowed(self, url: str) -> bool:
+        self.control.check()
         if self.robots is None:
             self.load_robots()
         assert self.robots is not None
@@ -223,7 +260,7 @@ class Crawler:
         while url:
             if not self._allowed(url):
                 break
-            listing = self._fetch_listing(url, page)
+            listing = self._fetch_listing(url, page, strict=page == 0)
             if listing is None:
                 break
             fresh = self._fresh_items(listing.items)
@@ -267,11 +304,17 @@ class Crawler:
         page: int,
         kind: str = "listing",
         parse: Callable[[bytes, str], Article | Listing] = parse_page,
+        *,
+        strict: bool = False,
     ) -> Listing | None:
         """Fetch, archive and parse one listing page (or, with ``kind="feed"`` and a feed
-        parser, an RSS feed); record where its items stood. None, recorded, on failure."""
+        parser, an RSS feed); record where its items stood. None, recorded, on failure.
+
+        A listing that answers 404, or with a page that is not this listing (the front page
+        the site shows for a section that does not exist), is a failure; with ``strict`` (the
+        first page of the section a user asked for) it raises ``UsageError`` naming the URL."""
         try:
-            fetched = self.fetcher.fetch(url)
+            fetched = self.fetch(url)
         except FetchError as exc:  # what was received on the way is archived all the same
             exchanges = exc.exchanges if isinstance(exc, FetchFailed) else ()
             self._fail(url, kind, exc, self._store_exchanges(exchanges, kind))
@@ -282,15 +325,25 @@ class Crawler:
         if fetched.status != 200:
             status_error = FetchError(url, f"HTTP {fetched.status}", fetched.status)
             self._fail(url, kind, status_error, capture)
+            if strict and fetched.status in (404, 410):
+                raise UsageError(f"{url}: no such listing (HTTP {fetched.status}); "
+                                 "`scrape sections` lists them")  # fmt: skip
             return None
         try:
             parsed = parse(fetched.body, fetched.final_url)
         except ParseError as exc:
             self._fail(url, kind, exc, capture)
             return None
+        problem = None
         if not isinstance(parsed, Listing):
-            kind_error = ParseError(url, "expected a listing page, got an article")
-            self._fail(url, kind, kind_error, capture)
+            problem = "expected a listing page, got an article"
+        elif kind == "listing" and parsed.kind == "front" and not _is_front(url):
+            problem = "not this listing: the site answered with its front page"
+        if problem is not None or not isinstance(parsed, Listing):
+            self._fail(url, kind, ParseError(url, problem or ""), capture)
+            if strict:
+                raise UsageError(f"{url}: {problem} (no such section?); "
+                                 "`scrape sections` lists them")  # fmt: skip
             return None
         assert capture is not None
         items = [canonicalize(it.url) for it in parsed.items]
@@ -304,21 +357,25 @@ class Crawler:
         results: list[Article] = []
         if not allowed:
             return results
-        workers = max(1, min(self.config.concurrency, len(allowed)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
-            for item, outcome in zip(
-                allowed, pool.map(self._fetch_and_parse, allowed), strict=True
-            ):
-                article = self._store_article(item, outcome)
-                if article is not None:
-                    results.append(article)
-                self._checkpoint()
+        outcomes = self.control.map(self._fetch_and_parse, allowed, self.config.concurrency)
+        for item, outcome in zip(allowed, outcomes, strict=True):
+            try:
+                fetched_and_parsed = outcome.get()
+            except RunStopped:  # not fetched, or cut off: nothing is kept, the next run does it
+                self.summary.abandoned += 1
+                continue
+            article = self._store_article(item, fetched_and_parsed)
+            if article is not None:
+                results.append(article)
+            self._checkpoint()
+        self.control.check()
         return results
 
     def _fetch_and_parse(
         self, item: Teaser
     ) -> tuple[Fetched | None, Article | Listing | None, Exception | None]:
-        """Worker: fetch and parse one article. Never raises; errors come back as values."""
+        """Worker: fetch and parse one article. Errors come back as values; only
+        ``RunStopped`` is raised (the run is stopping: nothing of this item is kept)."""
         try:
             fetched = self.fetcher.fetch(item.url)
         except FetchError as exc:
@@ -423,6 +480,11 @@ class Crawler:
         self.emit(Event("failed", url, message))
 
 
+def _is_front(url: str) -> bool:
+    path = urlsplit(url).path.rstrip("/")
+    return path in ("", "/node", "/index.php")
+
+
 def _older(article: Article, since: date) -> bool:
     if not article.published:
         return False
@@ -445,7 +507,7 @@ def run_section(
 ) -> CrawlSummary:
     """Crawl one section into ``config.archive_dir``; the entry point of ``scrape section``."""
     crawler = Crawler(config, on_event=on_event)
-    with crawler.session():
+    with crawler.control.running(), crawler.session():
         crawler.load_robots()
         crawler.crawl_section(listing_url)
         crawler.retry_failures()
@@ -461,7 +523,7 @@ def run_articles(
     for url in urls:  # before the archive is touched or anything fetched
         policy.require(url)
     crawler = Crawler(config, on_event=on_event)
-    with crawler.session():
+    with crawler.control.running(), crawler.session():
         crawler.load_robots()
         crawler.crawl_urls(urls)
     return crawler.summary

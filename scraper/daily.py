@@ -2,7 +2,8 @@
 
 One run, in order:
 
-1. take the archive lock (``ArchiveLock``; a second run gets ``ArchiveLocked`` at once);
+1. take the archive lock (``ArchiveLock``; a second run gets ``ArchiveLocked`` at once, or
+   ``StaleLock`` when the holder looks hung), writing this run's deadline into it;
 2. repair what a killed run left (``archive.repair``): a torn ``.open`` WARC is cut back to
    its last whole record and closed, then the index is rebuilt from the WARCs (``reindex``),
    so it holds exactly what is durably on disk — nothing lost, nothing twice;
@@ -14,18 +15,18 @@ One run, in order:
    requests; a 304 or the same bytes again becomes a ``revisit`` record;
 5. compare the fields of this run's new articles with the archive's (``detect_drift``).
 
-SIGTERM and SIGINT set a flag: the record being written is finished, nothing new is started,
-files are closed and the summary says ``interrupted``.
+SIGTERM, SIGINT, ``--max-runtime`` passing and an unreachable site all stop the run the same way
+(``scraper.control``): requests in flight are cut off, the record being written is finished,
+nothing new is started, files are closed, and the summary says why (``stopped``). A walk cut
+short is recorded (a ``walk_cut`` event) so the next run reads that listing on past where this
+one stopped, instead of stopping at the first article it already has.
 """
 
 from __future__ import annotations
 
 import json
-import signal
-import threading
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -43,11 +44,17 @@ from archive import (
     utc_now,
     write_article_json,
 )
-from archive.events import ARTICLE_KINDS, revisit_event, walk_event
+from archive.events import (
+    ARTICLE_KINDS,
+    revisit_event,
+    walk_cut_event,
+    walk_event,
+    walk_resumed_event,
+)
 from archive.lock import ArchiveLock
 from archive.repair import Repair, repair_open_warcs
 from archive.verify import warc_path
-from core.errors import ArchiveError, FetchError, ParseError, UsageError
+from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Headers, Listing, Teaser
 from core.urls import canonicalize
 
@@ -145,12 +152,16 @@ class DailySummary:
     drift: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def line(self) -> str:
+        """The one line cron mails; ``stopped=… pending=…`` is added when the run ended early."""
         c = self.crawl
         warcs = ",".join(c.warc_files) or "-"
-        return (
+        line = (
             f"new={c.articles_new} updated={c.articles_updated} unchanged={c.articles_unchanged} "
             f"failed={c.failed} requests={c.requests} bytes={c.bytes} warc={warcs}"
         )
+        if c.stopped is not None:
+            line += f" stopped={c.stopped} pending={len(self.backfill_pending)}"
+        return line
 
     def to_dict(self) -> dict[str, object]:
         d = self.crawl.to_dict()
@@ -190,10 +201,6 @@ def detect_drift(
     }
 
 
-class _Stopped(Exception):
-    """A worker saw the stop flag: the item was not fetched."""
-
-
 def _when(text: str) -> datetime | None:
     try:
         dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -208,7 +215,7 @@ class DailyCrawler(Crawler):
     def __init__(self, daily: DailyConfig, on_event: EventSink | None = None) -> None:
         super().__init__(daily.crawl, on_event=on_event)
         self.daily = daily
-        self.stop = threading.Event()
+        self.walks_done: set[str] = set()  # listings whose walk ended without being cut short
         self.new_articles: list[dict[str, Any]] = []
         self.revisits = 0
         self.rechecked = 0
@@ -220,47 +227,72 @@ class DailyCrawler(Crawler):
 
     def walk(self, listing_url: str) -> None:
         """Walk one listing: to the first page with an archived article, or (backfill) to
-        its end, fetching only the articles the archive lacks."""
+        its end, fetching only the articles the archive lacks.
+
+        A finished listing whose last walk was cut short at page P (``walk_resume``) is read
+        on past P, to the first page that brings nothing new, before the usual rule applies."""
         complete = self.index.walk_complete(listing_url)
+        resume = self.index.walk_resume(listing_url) if complete else None
         url, page, walked = listing_url, 0, set[str]()
-        while not self.stop.is_set():
-            if not self._allowed(url):
-                break
-            listing = self._fetch_listing(url, page)
-            if listing is None:
-                break
-            keys = [canonicalize(it.url) for it in listing.items]
-            unseen_in_walk = [k for k in keys if k not in walked]
-            walked.update(keys)
-            known = self.index.known_urls(keys)
-            fresh = self._fresh_items(
-                it for it, k in zip(listing.items, keys, strict=True) if k not in known
-            )
-            self.emit(Event("listing", url, f"page {page}: {len(keys)} items, {len(fresh)} new"))
-            if fresh:
-                self._fetch_articles(fresh)
-            page += 1
-            if complete and (
-                not fresh
-                or any(
-                    k in known for it, k in zip(listing.items, keys, strict=True) if not it.featured
+        cut = False
+        try:
+            while True:
+                if not self._allowed(url):
+                    break
+                listing = self._fetch_listing(url, page)
+                if listing is None:
+                    break
+                keys = [canonicalize(it.url) for it in listing.items]
+                unseen_in_walk = [k for k in keys if k not in walked]
+                walked.update(keys)
+                known = self.index.known_urls(keys)
+                fresh = self._fresh_items(
+                    it for it, k in zip(listing.items, keys, strict=True) if k not in known
                 )
-            ):
-                return
-            if not complete and not unseen_in_walk and not self.stop.is_set():
-                event = walk_event(listing_url, page, utc_now())
-                log_event(self.warc, self.index, event, None)
-                self._checkpoint()
-                return
-            if self.config.pages is not None and page >= self.config.pages:
-                break
-            url = listing.next_url or page_url(url, page)
+                self.emit(
+                    Event("listing", url, f"page {page}: {len(keys)} items, {len(fresh)} new")
+                )
+                if fresh:
+                    self._fetch_articles(fresh)
+                page += 1
+                if complete and resume is not None:
+                    if page > resume and not fresh:
+                        self._log(walk_resumed_event(listing_url, utc_now()))
+                        return
+                elif complete and (
+                    not fresh
+                    or any(
+                        k in known
+                        for it, k in zip(listing.items, keys, strict=True)
+                        if not it.featured
+                    )
+                ):
+                    return
+                if not complete and not unseen_in_walk:
+                    self._log(walk_event(listing_url, page, utc_now()))
+                    return
+                if self.config.pages is not None and page >= self.config.pages:
+                    break
+                url = listing.next_url or page_url(url, page)
+        except RunStopped:
+            cut = True
+            self.pending.append(listing_url)
+            if complete:
+                self._log(walk_cut_event(listing_url, page, utc_now()))
+            raise
+        finally:
+            if not cut:
+                self.walks_done.add(listing_url)
         if not complete:
             self.pending.append(listing_url)
 
+    def _log(self, event: dict[str, Any]) -> None:
+        log_event(self.warc, self.index, event, None)
+        self._checkpoint()
+
     def read_feed(self, url: str) -> None:
         """One RSS feed: archive it and fetch the articles it lists that the archive lacks."""
-        if self.stop.is_set() or not self._allowed(url):
+        if not self._allowed(url):
             return
         feed = self._fetch_listing(url, 0, kind="feed", parse=parse_feed)
         if feed is None:
@@ -315,8 +347,6 @@ class DailyCrawler(Crawler):
     def _fetch_and_parse(
         self, item: Teaser
     ) -> tuple[Fetched | None, Article | Listing | None, Exception | None]:
-        if self.stop.is_set():
-            return None, None, _Stopped(item.url)
         cond = self._conditional.get(item.url)
         if cond is None:
             return super()._fetch_and_parse(item)
@@ -345,9 +375,7 @@ class DailyCrawler(Crawler):
         item: Teaser,
         outcome: tuple[Fetched | None, Article | Listing | None, Exception | None],
     ) -> Article | None:
-        fetched, _parsed, error = outcome
-        if isinstance(error, _Stopped):
-            return None
+        fetched, _parsed, _error = outcome
         cond = self._conditional.get(item.url)
         if cond is not None and fetched is not None and self._is_revisit(fetched, cond[0]):
             original = cond[0]
@@ -403,47 +431,37 @@ def _json(body: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGTERM/SIGINT set ``stop`` instead of raising mid-record (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
-    for s in previous:
-        signal.signal(s, lambda _n, _f: stop.set())
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-
-
 def run_daily(daily: DailyConfig, on_event: EventSink | None = None) -> DailySummary:
     """One daily run over ``daily.crawl.archive_dir``; the entry point of ``scrape daily``."""
     archive_dir = daily.crawl.archive_dir
     listings, feeds = daily.listing_urls(), daily.feed_urls()  # bad sections fail early
     if archive_dir.exists() and not archive_dir.is_dir():
         raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
-    with ArchiveLock(archive_dir):
+    emit = on_event or (lambda _e: None)
+    runtime = daily.crawl.max_runtime
+    deadline = datetime.now(UTC) + timedelta(seconds=runtime) if runtime is not None else None
+    with ArchiveLock(archive_dir, command="daily", deadline=deadline) as lock:
+        if lock.previous is not None and lock.previous.started is not None:
+            emit(Event("info", str(lock.path), "the previous run (pid "
+                       f"{lock.previous.pid}, started {lock.previous.started:%Y-%m-%d %H:%M}Z) "
+                       "did not end cleanly; repairing what it left"))  # fmt: skip
         repairs, reindexed = recover(archive_dir)
         for r in repairs:
-            (on_event or (lambda _e: None))(Event("info", r.path, str(r)))
+            emit(Event("info", r.path, str(r)))
         crawler = DailyCrawler(daily, on_event=on_event)
-        with _stop_on_signals(crawler.stop), crawler.session():
+        with crawler.control.running(), crawler.session():
             usual_n, usual = _baseline(crawler.index, daily.drift_history)
             crawler.load_robots()
             for url in feeds:
                 crawler.read_feed(url)
             for url in listings:
-                if crawler.stop.is_set():
-                    break
                 crawler.walk(url)
-            if not crawler.stop.is_set():
-                crawler.retry_failures()
-                crawler.recheck()
+            crawler.retry_failures()
+            crawler.recheck()
         summary = replace(crawler.summary)
-        summary.interrupted = summary.interrupted or crawler.stop.is_set()
+    if summary.stopped is not None:
+        done = set(crawler.pending)
+        crawler.pending += [u for u in listings if u not in done and u not in crawler.walks_done]
     drift: dict[str, tuple[float, float]] = {}
     if usual_n >= 10:
         drift = detect_drift(usual, crawler.new_articles, daily.drift_min_articles)

@@ -1,9 +1,21 @@
-"""Fetching pages politely and faithfully.
+"""Fetching pages politely and faithfully, and never for longer than allowed.
 
 ``Fetcher.fetch(url)`` issues a GET through the ``httpx.Client`` it was given, follows redirects
 by hand (each hop is its own ``Exchange``, so each lands in the WARC), retries 429/5xx and
-connection errors with backoff, caps size and time per response, and returns every exchange
-it made together with the decoded body of the last one.
+refused or reset connections with backoff, caps size and time per response, and returns every
+exchange it made together with the decoded body of the last one.
+
+Time is bounded three ways:
+- **per request**: ``config.timeout`` covers connect, headers and body together. A ``Watch``
+  (``scraper.control``) shuts the socket down when it passes, whatever phase the request is
+  in, so a server that drips its headers or its body one byte at a time is cut off on time.
+  A response whose headers came in full is kept, marked ``truncated="time"``; a request that
+  ran out of time is not retried in the same run (the server is likely still stalled);
+- **per host**: ``config.breaker_after`` timeouts or connection failures in a row open the
+  circuit breaker: the run is stopped (reason "unreachable") instead of asking a dead host
+  again and again;
+- **per run**: every wait (politeness, backoff, Retry-After) and every request in flight ends
+  at once when the run stops (``RunControl``), raising ``RunStopped``.
 
 The raw entity body comes from ``Response.iter_raw()``: content-encoding (gzip) intact,
 chunking removed — exactly what the archive stores. Decoding for the parser happens here, with a
@@ -13,23 +25,23 @@ size cap so that a gzip bomb cannot blow up memory.
 from __future__ import annotations
 
 import random
-import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from core.errors import FetchError, OffSiteError
+from core.errors import FetchError, OffSiteError, RunStopped
 from core.model import Exchange
 
 from .config import CrawlConfig
+from .control import RunControl, Watch
 from .sitepolicy import SitePolicy
 from .transport import peer_address
 
@@ -75,7 +87,9 @@ class RedirectRefused(FetchFailed, OffSiteError):
 
 @dataclass
 class Gate:
-    """Per-host politeness: at most ``concurrency`` requests in flight, ``delay`` between starts."""
+    """Per-host politeness: at most ``concurrency`` requests in flight, ``delay`` between starts.
+
+    ``sleep`` is the run's interruptible wait: it raises ``RunStopped`` when the run stops."""
 
     delay: float
     concurrency: int
@@ -105,8 +119,20 @@ class Gate:
             yield
 
 
+class _NoResponse(Exception):
+    """An attempt that got no complete header block: timed out, refused, reset, malformed."""
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry = retry
+
+
 class Fetcher:
-    """Fetches URLs of one site with politeness, retries, caps and redirect checks."""
+    """Fetches URLs of one site with politeness, retries, caps, deadlines and redirect checks.
+
+    ``control`` is the run's ``RunControl`` (a fresh one when not given); ``sleep``, when given,
+    replaces its waits (tests record them)."""
 
     def __init__(
         self,
@@ -114,18 +140,30 @@ class Fetcher:
         config: CrawlConfig,
         policy: SitePolicy | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        control: RunControl | None = None,
     ) -> None:
         self.client = client
         self.config = config
         self.policy = policy or SitePolicy(config.base_url)
-        self.gate = Gate(config.delay, config.concurrency, sleep=sleep)
-        self._sleep = sleep
+        self.control = control or RunControl()
+        self.gate = Gate(config.delay, config.concurrency, sleep=self._wait_with(sleep))
         self._rng = rng or random.Random()
         self.requests = 0
         self.bytes_received = 0
         self._count_lock = threading.Lock()
+        self._failures_in_a_row: dict[str, int] = {}
+
+    def _wait_with(self, sleep: Callable[[float], None] | None) -> Callable[[float], None]:
+        if sleep is None:
+            return self.control.wait
+
+        def wait(seconds: float) -> None:
+            sleep(seconds)
+            self.control.check()
+
+        return wait
 
     def fetch(self, url: str, conditional: Mapping[str, str] | None = None) -> Fetched:
         """GET ``url``, following same-site redirects; raise ``FetchFailed`` when all tries fail.
@@ -164,37 +202,58 @@ class Fetcher:
     def _get_with_retries(
         self, url: str, exchanges: list[Exchange], extra: Mapping[str, str] | None = None
     ) -> tuple[Exchange, bytes]:
-        """One URL, no redirects: retry 429/5xx, connection errors and cut-off bodies."""
+        """One URL, no redirects: retry 429/5xx, refused/reset connections and cut-off bodies."""
         last_error = ""
         for attempt in range(1, self.config.retries + 1):
             more = attempt < self.config.retries
             try:
                 ex, body, overflow = self._get_once(url, extra)
-            except httpx.HTTPError as exc:
-                last_error = _describe(exc)
-                if more:
+            except _NoResponse as exc:
+                last_error = exc.message
+                self._note_host(url, failed=True)
+                if exc.retry and more and not self.control.stopped:
                     self.gate.defer(self._backoff(attempt))
-                continue
+                    continue
+                raise FetchFailed(url, last_error, None, tuple(exchanges)) from None
             exchanges.append(ex)
+            self._note_host(url, failed=ex.truncated in ("time", "disconnect"))
             if ex.status in RETRY_STATUSES and more:
                 self.gate.defer(self._retry_after(ex) or self._backoff(attempt))
                 last_error = f"HTTP {ex.status}"
                 continue
             if ex.truncated == "disconnect":
                 last_error = f"HTTP {ex.status} cut off after {len(ex.body):,} bytes"
-                if more:
+                if more and not self.control.stopped:
                     self.gate.defer(self._backoff(attempt))
                     continue
             elif ex.truncated == "length":
                 last_error = f"response larger than {self.config.max_response_bytes:,} bytes"
             elif ex.truncated == "time":
-                last_error = f"response took longer than {self.config.max_response_seconds:g} s"
+                last_error = (
+                    f"response took longer than {self.config.timeout:g} s "
+                    f"(cut off after {len(ex.body):,} bytes of body)"
+                )
             elif overflow:
                 last_error = f"decodes to more than {self.config.max_response_bytes:,} bytes"
             else:
                 return ex, body
             raise FetchFailed(url, last_error, None, tuple(exchanges))
         raise FetchFailed(url, last_error or "failed", None, tuple(exchanges))
+
+    def _note_host(self, url: str, *, failed: bool) -> None:
+        """Count timeouts and connection failures in a row per host; open the breaker at
+        ``config.breaker_after`` (the run stops with reason "unreachable")."""
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        with self._count_lock:
+            n = self._failures_in_a_row.get(host, 0) + 1 if failed else 0
+            self._failures_in_a_row[host] = n
+        if failed and n >= self.config.breaker_after:
+            where = self.policy.base_url if host == self.policy.host.removeprefix("www.") else host
+            self.control.stop(
+                "unreachable",
+                f"{where}: {n} requests in a row timed out or could not connect; stopped asking "
+                "it (what was fetched is kept; the next run tries again)",
+            )
 
     def _backoff(self, attempt: int) -> float:
         base: float = self.config.retry_base * (2 ** (attempt - 1))
@@ -223,32 +282,47 @@ class Fetcher:
     ) -> tuple[Exchange, bytes, bool]:
         """One GET: the exchange as received, its decoded body, and whether decoding overflowed.
 
-        The total time from sending the request to the last body byte is capped: each read may
-        wait at most the cap, and once the headers are in a watchdog shuts the socket down at
-        the deadline, so a server that drips bytes is cut off on time (``truncated="time"``).
-        """
+        Raises ``_NoResponse`` when no complete header block came, ``RunStopped`` when the run
+        stopped before or during the request (nothing of it is kept)."""
         cfg = self.config
         headers = {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
         headers.update(extra or {})
-        timeout = httpx.Timeout(cfg.timeout, read=min(cfg.timeout, cfg.max_response_seconds))
-        with self.gate.slot():
+        with self.gate.slot(), self.control.watching(cfg.timeout) as watch:
+            self.control.check()
             started = datetime.now(UTC)
-            deadline = time.monotonic() + cfg.max_response_seconds
-            with self.client.stream("GET", url, headers=headers, timeout=timeout) as resp:
-                raw, truncated = _read_capped(resp, cfg.max_response_bytes, deadline)
-                ex = Exchange(
-                    method="GET",
-                    url=url,
-                    request_headers=_decode_headers(resp.request.headers.raw),
-                    http_version=resp.http_version or "HTTP/1.1",
-                    status=resp.status_code,
-                    reason=resp.reason_phrase or "",
-                    response_headers=_decode_headers(resp.headers.raw),
-                    body=raw,
-                    started_at=started,
-                    truncated=truncated,
-                    ip_address=peer_address(resp),
-                )
+            try:
+                with self.client.stream(
+                    "GET", url, headers=headers, timeout=httpx.Timeout(cfg.timeout),
+                    extensions={"trace": watch.trace},
+                ) as resp:  # fmt: skip
+                    if len(resp.headers.raw) > cfg.max_header_lines:
+                        raise _NoResponse(
+                            f"more than {cfg.max_header_lines} header lines", retry=False
+                        )
+                    raw, truncated = _read_capped(resp, cfg.max_response_bytes, watch)
+                    ex = Exchange(
+                        method="GET",
+                        url=url,
+                        request_headers=_decode_headers(resp.request.headers.raw),
+                        http_version=resp.http_version or "HTTP/1.1",
+                        status=resp.status_code,
+                        reason=resp.reason_phrase or "",
+                        response_headers=_decode_headers(resp.headers.raw),
+                        body=raw,
+                        started_at=started,
+                        truncated=truncated,
+                        ip_address=peer_address(resp),
+                    )
+            except httpx.HTTPError as exc:
+                if watch.why == "stop":
+                    raise RunStopped(self.control.reason or "stopped") from None
+                if watch.why == "time" or isinstance(exc, httpx.TimeoutException):
+                    raise _NoResponse(
+                        f"no response within {cfg.timeout:g} s", retry=False
+                    ) from None
+                raise _NoResponse(_describe(exc), retry=True) from None
+            if watch.why == "stop":
+                raise RunStopped(self.control.reason or "stopped")
         with self._count_lock:
             self.requests += 1
             self.bytes_received += len(raw)
@@ -256,15 +330,14 @@ class Fetcher:
         return ex, body, overflow
 
 
-def _read_capped(resp: httpx.Response, limit: int, deadline: float) -> tuple[bytes, str | None]:
-    """The raw body, at most ``limit`` bytes, read by ``deadline``; and why it is cut, if it is."""
+def _read_capped(resp: httpx.Response, limit: int, watch: Watch) -> tuple[bytes, str | None]:
+    """The raw body, at most ``limit`` bytes, until ``watch`` fires; and why it is cut, if it is.
+
+    When the watch fires it shuts the socket down: the read in progress returns an error, or
+    the end of a body that is delimited by the connection closing; either way it is "time"."""
     chunks: list[bytes] = []
     size = 0
     truncated: str | None = None
-    fired = threading.Event()
-    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _abort, (resp, fired))
-    watchdog.daemon = True
-    watchdog.start()
     try:
         for chunk in resp.iter_raw():
             room = limit - size
@@ -277,26 +350,15 @@ def _read_capped(resp: httpx.Response, limit: int, deadline: float) -> tuple[byt
                 continue
             chunks.append(chunk)
             size += len(chunk)
-            if time.monotonic() > deadline:
-                truncated = "time"
+            if watch.why is not None:
                 break
     except httpx.TimeoutException:
         truncated = "time"
     except httpx.TransportError:
-        truncated = "time" if fired.is_set() else "disconnect"
-    finally:
-        watchdog.cancel()
+        truncated = "disconnect"
+    if watch.why is not None and truncated != "length":
+        truncated = "time"
     return b"".join(chunks), truncated
-
-
-def _abort(resp: httpx.Response, fired: threading.Event) -> None:
-    """Watchdog: the deadline has passed; shut the connection so the blocked read returns."""
-    fired.set()
-    stream = resp.extensions.get("network_stream")
-    sock = stream.get_extra_info("socket") if stream is not None else None
-    if isinstance(sock, socket.socket):
-        with suppress(OSError):
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # not SSLSocket's: leave TLS state
 
 
 def decode_content(raw: bytes, encoding: str | None, limit: int) -> bytes:
@@ -332,6 +394,6 @@ def _describe(exc: httpx.HTTPError) -> str:
     text = str(exc).strip()
     if isinstance(exc, httpx.ConnectError):
         return f"connection failed ({text or name})"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({name})"
+    if "Receive buffer too long" in text:
+        return "the response's header block is larger than 100 KB"
     return f"{name}: {text}" if text else name

@@ -10,6 +10,11 @@ DNS answer that changed in between (DNS rebinding). A base URL that is itself lo
 Cookies are never kept: the jar's policy refuses every cookie, so no ``Cookie`` header is ever
 sent (and ``WarcWriter`` drops one anyway). ``trust_env=False`` keeps proxy variables and
 ``~/.netrc`` credentials out of requests.
+
+Connections are not kept alive: each request makes its own, so the ``trace`` extension always
+hands its socket to the request's ``Watch`` (``scraper.control``), which is what lets a
+deadline or a stopping run cut off a request in any phase. At one request a second (the
+default politeness), a new connection per request costs the site nothing it would notice.
 """
 
 from __future__ import annotations
@@ -107,10 +112,12 @@ def make_client(
     config: CrawlConfig, policy: SitePolicy, resolve: Resolver = system_resolve
 ) -> httpx.Client:
     """The client for a crawl of ``config.base_url``: guarded, cookie-less, no env settings."""
-    inner = httpx.HTTPTransport(trust_env=False, retries=0)
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+    inner = httpx.HTTPTransport(trust_env=False, retries=0, limits=limits)
     return httpx.Client(
         transport=GuardedTransport(inner, policy, resolve),
         timeout=httpx.Timeout(config.timeout),
+        limits=limits,
         follow_redirects=False,
         trust_env=False,
         cookies=no_cookies(),
