@@ -440,10 +440,7 @@ class WarcWriter:
         try:
             self._append(info)
         except ArchiveError:  # a file without its warcinfo must not receive records
-            self._fh, self._writer, self._open_path = None, None, None
-            self._written.pop()
-            fh.close()
-            path.unlink(missing_ok=True)
+            self._written.pop()  # (_undo has removed it)
             raise
         fsync_dir(self.directory)
 
@@ -453,7 +450,7 @@ class WarcWriter:
         On a write error the partial bytes are cut off again, so the file stays readable.
         """
         fh, writer = self._ensure_file()
-        start = fh.tell()
+        start, path = fh.tell(), self._open_path
         spans = []
         try:
             for record in records:
@@ -464,9 +461,7 @@ class WarcWriter:
         except OSError as exc:
             self._undo(start)
             advice = f": {DISK_ADVICE}" if exc.errno in _DISK_FULL else ""
-            raise ArchiveError(
-                str(self._open_path), f"cannot write WARC record: {exc}{advice}"
-            ) from exc
+            raise ArchiveError(str(path), f"cannot write WARC record: {exc}{advice}") from exc
         return spans
 
     def _info_payload(self) -> bytes:
@@ -495,13 +490,32 @@ class WarcWriter:
             self._dirty = False
 
     def _undo(self, start: int) -> None:
-        """Cut a half-written record off the end of the file, so the file stays readable."""
-        assert self._fh is not None
+        """Cut a half-written record off the end of the file and finish the file there, so it
+        stays readable; the next record starts a new file (a file cut back to nothing, its
+        warcinfo not written, is removed).
+
+        The buffered handle may still hold bytes the disk refused, and would try them again on
+        every later flush, even on close. So it is closed first — what it could not write goes
+        with it — and the file is then cut back by name and renamed as finished."""
+        fh, path = self._fh, self._open_path
+        self._fh, self._writer, self._open_path = None, None, None
+        if fh is None or path is None:
+            return
+        with suppress(OSError):
+            fh.close()
         try:
-            self._fh.seek(start)
-            self._fh.truncate()
-            self._fh.flush()
-        except OSError:  # the disk is failing; the next close leaves a damaged .open file
+            if start == 0:
+                path.unlink()
+                return
+            os.truncate(path, start)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            path.rename(path.with_name(self._final_name))
+            fsync_dir(self.directory)
+        except OSError:  # the disk is failing: the .open file is left for the next run to repair
             pass
 
     def _close_file(self) -> None:

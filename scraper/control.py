@@ -6,10 +6,11 @@ A run can end early for three reasons (``RunControl.reason``):
     "deadline"     ``--max-runtime`` has passed
     "unreachable"  the site stopped answering (``Fetcher``'s circuit breaker)
 
-Whatever the reason, stopping is the same: no new request starts, every request in flight is
-cut off by shutting its socket down (``Watch``), waits for politeness or backoff end at once,
-and the crawler — which does all writing on its own thread — finishes the record it is
-writing, closes its files and returns what it has.
+Whatever the reason, no new request starts, waits for politeness or backoff end at once, and
+the crawler — which does all writing on its own thread — finishes the record it is writing,
+closes its files and returns what it has. On a signal or a dead host every request in flight is
+also cut off at once, by shutting its socket down (``Watch``); at the deadline the requests in
+flight may finish, each within its own deadline, so the next run need not fetch them again.
 
 Network work never runs on the crawler's thread. ``RunControl.call`` and ``RunControl.map``
 run it on daemon threads and wait for it in short, interruptible steps, so a request that
@@ -33,7 +34,7 @@ from core.errors import RunStopped
 T = TypeVar("T")
 R = TypeVar("R")
 
-GRACE = 2.0  # seconds a stopped run waits for requests in flight before abandoning them
+GRACE = 1.0  # seconds a stopped run waits for requests in flight before abandoning them
 POLL = 0.05  # seconds between checks of a waiting coordinator
 
 
@@ -88,6 +89,7 @@ class RunControl:
         self.max_runtime = max_runtime
         self.reason: str | None = None
         self.message = ""
+        self.cut = False  # requests in flight are being cut off
         self._event = threading.Event()
         self._lock = threading.RLock()  # re-entrant: ``stop`` may run in a signal handler
         self._watches: set[Watch] = set()
@@ -96,12 +98,16 @@ class RunControl:
     def stopped(self) -> bool:
         return self._event.is_set()
 
-    def stop(self, reason: str, message: str = "") -> None:
-        """Stop the run (the first reason given is kept) and cut off every request in flight."""
+    def stop(self, reason: str, message: str = "", *, cut: bool = True) -> None:
+        """Stop the run (the first reason given is kept): no request starts from now on, and
+        with ``cut`` every request in flight is cut off too. Without it (the run's deadline),
+        requests in flight may finish — each within its own deadline — so that nothing that
+        was nearly done has to be fetched again by the next run."""
         with self._lock:
             if self.reason is None:
                 self.reason, self.message = reason, message
-            watches = list(self._watches)
+            self.cut = self.cut or cut
+            watches = list(self._watches) if self.cut else []
         self._event.set()
         for watch in watches:
             watch.fire("stop")
@@ -125,7 +131,7 @@ class RunControl:
         timer.daemon = True
         with self._lock:
             self._watches.add(watch)
-            stopping = self.stopped
+            stopping = self.cut
         if stopping:
             watch.fire("stop")
         timer.start()
@@ -144,7 +150,7 @@ class RunControl:
         ``max_runtime`` passing."""
         timer = None
         if self.max_runtime is not None:
-            timer = threading.Timer(self.max_runtime, self.stop, ("deadline",))
+            timer = threading.Timer(self.max_runtime, self.stop, ("deadline",), {"cut": False})
             timer.daemon = True
             timer.start()
         with self._signals():
@@ -192,6 +198,8 @@ class RunControl:
             while True:
                 with take:
                     i = next(cursor, None)
+                    if i is not None:
+                        outcomes[i].started = True
                 if i is None:
                     return
                 box = outcomes[i]
@@ -205,19 +213,21 @@ class RunControl:
 
         for n in range(max(1, min(workers, len(todo)))):
             threading.Thread(target=worker, name=f"fetch-{n}", daemon=True).start()
+        abandon_at: float | None = None  # one grace period for the whole map, once cut
         for box in outcomes:
-            self._wait_for(box)
+            while not box.done.wait(POLL):
+                if not self.cut:  # running, or stopping at the deadline: work in flight ends
+                    continue
+                with take:
+                    if not box.started:  # no worker took it: it never will do anything
+                        box.started = True
+                        box.settle(error=RunStopped(self.reason or "stopped"))
+                        break
+                if abandon_at is None:
+                    abandon_at = time.monotonic() + GRACE
+                elif time.monotonic() >= abandon_at:
+                    box.settle(error=RunStopped(self.reason or "stopped"), abandoned=True)
             yield box
-
-    def _wait_for(self, box: Outcome[Any]) -> None:
-        abandon_at: float | None = None
-        while not box.done.wait(POLL):
-            if not self.stopped:
-                continue
-            if abandon_at is None:
-                abandon_at = time.monotonic() + GRACE
-            elif time.monotonic() >= abandon_at:
-                box.settle(error=RunStopped(self.reason or "stopped"), abandoned=True)
 
 
 class Outcome(Generic[R]):
@@ -225,6 +235,7 @@ class Outcome(Generic[R]):
 
     def __init__(self) -> None:
         self.done = threading.Event()
+        self.started = False  # a worker took it (set under the map's lock)
         self.abandoned = False
         self._value: R | None = None
         self._error: BaseException | None = None

@@ -153,6 +153,7 @@ class Crawler:
             raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
         host = (urlsplit(self.config.base_url).netloc or "site").lower()
         self._index = Index.open(archive_dir)
+        failed = False  # an error is on its way out: closing must not replace it with its own
         try:
             self._warc = WarcWriter(
                 archive_dir / "warc",
@@ -171,13 +172,30 @@ class Crawler:
                 self.control.stop("signal")
             except RunStopped:
                 pass  # the run stops; why is in self.control
+            except BaseException:
+                failed = True
+                raise
             finally:
                 self.summary.stopped = self.control.reason
                 self.summary.stop_message = self.control.message
-                self.summary.warc_files = self._warc.close()
+                try:
+                    self.summary.warc_files = self._warc.close()
+                except ArchiveError:
+                    if not failed:
+                        raise
+                    # e.g. a full disk: the write error already says so; the .open file left
+                    # behind is repaired by the next run
+                    self.summary.warc_files = []
+        except BaseException:
+            failed = True
+            raise
         finally:
-            self._index.commit()
-            self._index.close()
+            try:
+                self._index.commit()
+                self._index.close()
+            except ArchiveError:
+                if not failed:
+                    raise
             self.summary.requests = self.fetcher.requests
             self.summary.bytes = self.fetcher.bytes_received
             if self._own_client:

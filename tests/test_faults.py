@@ -210,6 +210,21 @@ def test_drip_server_is_cut_off_on_time(faulty: Faulty) -> None:
     assert 1 <= len(ex.body) <= 3  # a byte a second for 1.5 s: the deadline, not the body, ended it
 
 
+def test_endless_header_block_is_capped(faulty: Faulty) -> None:
+    """Header lines sent as fast as they go, for ever: refused at 100 KB, a clear reason."""
+    faulty.site.inject("/endless-headers", f.EndlessHeaders(interval=0))
+    run = fetch(faulty.base, "/endless-headers", retries=1)
+    assert run.error is not None and "larger than 100 KB" in str(run.error)
+
+
+def test_dripped_header_block_is_cut_at_the_deadline(faulty: Faulty) -> None:
+    """A header byte every 0.2 s: the request's one deadline ends it, however many bytes came."""
+    faulty.site.inject("/drip-headers", f.HeaderDrip(interval=0.2))
+    run = fetch(faulty.base, "/drip-headers", timeout=1.0)
+    assert run.error is not None and "no response within 1 s" in str(run.error)
+    assert run.error.exchanges == ()  # no header block came whole: nothing to store
+
+
 # ---------------------------------------------------------------- redirects
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -276,6 +276,77 @@ class Endless:
         return True
 
 
+@dataclass
+class HeaderDrip:
+    """Send the status line, then the header block one byte every ``interval`` seconds."""
+
+    interval: float = 0.5
+
+    def __call__(self, h: BaseHTTPRequestHandler) -> bool:
+        _record(h, 200)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\n"
+        head += b"X-Padding: " + b"p" * 100_000 + b"\r\n\r\n"
+        if not _send(h, head[:17]):
+            return True
+        for i in range(17, len(head)):
+            if _client_gone(h, self.interval) or not _send(h, head[i : i + 1]):
+                break
+        _hang_up(h)
+        return True
+
+
+@dataclass
+class EndlessHeaders:
+    """Send the status line, then header lines for ever: one every ``interval`` seconds."""
+
+    interval: float = 0.2
+
+    def __call__(self, h: BaseHTTPRequestHandler) -> bool:
+        _record(h, 200)
+        if not _send(h, b"HTTP/1.1 200 OK\r\n"):
+            return True
+        n = 0
+        while not _client_gone(h, self.interval) and _send(h, b"X-More-%d: yes\r\n" % n):
+            n += 1
+        _hang_up(h)
+        return True
+
+
+@dataclass
+class Slow:
+    """Wait ``seconds``, then answer normally: a slow but working server."""
+
+    seconds: float = 0.3
+
+    def __call__(self, h: BaseHTTPRequestHandler) -> bool:
+        _client_gone(h, self.seconds)
+        return False
+
+
+@contextmanager
+def backlog_full() -> Iterator[str]:
+    """A base URL whose server never accepts and whose accept queue is full: a connect to it
+    waits until the client gives up (SYNs beyond the queue are dropped, not refused)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(8):  # enough to fill any queue length Linux grants to listen(0)
+            c = socket.socket()
+            c.setblocking(False)
+            with suppress(BlockingIOError):
+                c.connect(("127.0.0.1", port))
+            fillers.append(c)
+        time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for c in fillers:
+            c.close()
+        server.close()
+
+
 def gzip_size(expanded: int) -> int:
     """How many bytes ``GzipBomb(expanded)`` sends (for tests that compare to a cap)."""
     return sum(len(b) for b in _bomb_blocks(expanded))
@@ -285,13 +356,17 @@ __all__ = [
     "Body",
     "Drip",
     "Endless",
+    "EndlessHeaders",
     "Fault",
     "GzipBomb",
     "HalfBody",
     "Hang",
+    "HeaderDrip",
     "Recode",
     "Redirect",
+    "Slow",
     "Status",
+    "backlog_full",
     "gzip_size",
     "refused_url",
 ]

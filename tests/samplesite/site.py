@@ -521,7 +521,8 @@ class SampleSite:
         return routes.handle(self, method, target, headers)
 
     def inject(self, path: str, fault: Fault) -> None:
-        """Make requests for ``path`` (query ignored) misbehave as ``fault`` says."""
+        """Make requests for ``path`` (query ignored) misbehave as ``fault`` says; ``"*"`` is
+        every path that has no fault of its own except ``/robots.txt``."""
         with self._lock:
             self.faults[path] = fault
 
@@ -532,7 +533,13 @@ class SampleSite:
 
     def fault_for(self, target: str) -> Fault | None:
         """The fault injected for this request-target's path, if any."""
-        return self.faults.get(target.split("?", 1)[0]) if self.faults else None
+        if not self.faults:
+            return None
+        path = target.split("?", 1)[0]
+        fault = self.faults.get(path)
+        if fault is None and path != "/robots.txt":
+            fault = self.faults.get("*")
+        return fault
 
     def record(self, method: str, target: str, status: int, body: bytes | None) -> None:
         """Log one served request (the server calls this just before sending the body)."""
