@@ -5,6 +5,8 @@
     replay/index.cdxj     one line per response and revisit record of every WARC file
     replay/config.yaml    a pywb configuration with one collection, ``commonspace``,
                           reading the CDXJ above and the WARC files in ``warc/``
+    replay/rules.yaml     pywb fuzzy-match rules: the site's other spellings of a page
+                          replay its canonical capture (``alias_rules``)
 
 pywb is an optional dependency (``pip install 'commonspace-scraper[replay]'``). With it
 installed, ``replay_command`` is the command that serves the archive on 127.0.0.1; the page
@@ -24,11 +26,24 @@ from pathlib import Path
 
 from core.errors import ArchiveError
 
-from .cdxj import archive_entries, cdxj_text
+from .cdxj import CdxjEntry, archive_entries, cdxj_text, surt
 from .layout import closed_warcs, warc_dir
 
 COLLECTION = "commonspace"
 REPLAY_DIR = "replay"
+
+# The site serves one page under several spellings: behind its ``/index.php`` front
+# controller and with a ``PageSpeed=noscript`` parameter (``core.urls.canonicalize`` folds
+# them). The crawler fetches only the canonical URL, so archived listings link to spellings no
+# capture has. pywb applies this substitution to a URL it finds no capture of and looks the
+# result up exactly: ``/index.php/news/x?PageSpeed=noscript`` → ``/news/x``. The legacy
+# ``/index.php?m=23&news_id=N`` pages keep their ``/index.php`` (no ``/`` follows it).
+ALIAS_PATTERN = (
+    r"(?i)^([a-z][a-z0-9+.-]*://[^/?#]+)/index\.php(?=/)"  # the front controller
+    r"|([?&])pagespeed=[^&#]*&"  # PageSpeed before another parameter: keep the separator
+    r"|[?&]pagespeed=[^&#]*(?=#|$)"  # PageSpeed as the last parameter
+)
+ALIAS_REPLACE = r"\1\2"
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,40 @@ def find_wayback() -> str | None:
     return str(local) if local.is_file() else shutil.which("wayback")
 
 
+def alias_rules(entries: list[CdxjEntry]) -> dict[str, object]:
+    """pywb rules (``rules_file``) with one alias rule per host the archive holds captures of.
+
+    A ``sub`` rule applies to every URL under its prefix that has no capture, so it stands in
+    for pywb's generic fuzzy rule on these hosts: the archive holds pages fetched at their
+    canonical URLs, not the scripts and cache-busting URLs that rule is for. Other hosts keep
+    the generic rule. The default filters keep pywb's script extensions and leave out its
+    media types and query-string cleanups (nothing of the kind is archived).
+    """
+    hosts = sorted({surt(e.url).split(")", 1)[0] for e in entries})
+    rules: list[dict[str, object]] = [
+        {
+            "url_prefix": f"{host})/",
+            "fuzzy_lookup": {
+                "re_type": "sub",
+                "match": ALIAS_PATTERN,
+                "replace": ALIAS_REPLACE,
+                "type": "exact",
+            },
+        }
+        for host in hosts
+    ]
+    rules.append({"url_prefix": "", "fuzzy_lookup": {"match": "()"}})
+    return {
+        "default_filters": {
+            "fuzzy_search_limit": "100",
+            "not_exts": ["asp", "aspx", "jsp", "php", "pl", "exe", "dll"],
+            "mimes": [],
+            "url_normalize": [],
+        },
+        "rules": rules,
+    }
+
+
 def prepare_replay(archive_dir: Path, port: int = 8080) -> ReplaySetup:
     """Write the CDXJ index and pywb configuration for ``archive_dir``."""
     archive_dir = Path(archive_dir).resolve()
@@ -81,11 +130,14 @@ def prepare_replay(archive_dir: Path, port: int = 8080) -> ReplaySetup:
             }
         },
         "framed_replay": False,
+        "rules_file": str(root / "rules.yaml"),
     }
     try:
         root.mkdir(parents=True, exist_ok=True)
         (root / "index.cdxj").write_text(cdxj_text(entries), encoding="utf-8")
-        # JSON is YAML: no YAML library needed to write pywb's config.
+        # JSON is YAML: no YAML library needed to write pywb's config and rules.
+        rules = json.dumps(alias_rules(entries), indent=2)
+        (root / "rules.yaml").write_text(rules + "\n", encoding="utf-8")
         (root / "config.yaml").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise ArchiveError(str(root), f"cannot write replay files ({exc.strerror or exc})") from exc

@@ -1,6 +1,8 @@
-"""Writing WARC files: a ``request`` + ``response`` pair per HTTP exchange, as on the wire.
+"""Writing WARC files: a ``response`` + ``request`` pair per HTTP exchange, as on the wire.
 
-Every file starts with a ``warcinfo`` record and holds one gzip member per record, so any record
+The response is written first and its request after it, so the request's
+``WARC-Concurrent-To`` names a record already written, as strict readers (warcat) expect and
+Heritrix writes them. Every file starts with a ``warcinfo`` record and holds one gzip member per record, so any record
 can be read on its own from its ``Capture.offset``. A file is written as ``NAME.warc.gz.open``
 and renamed to ``NAME.warc.gz`` when closed; a new process never appends to an existing file.
 After each call the bytes are flushed to the operating system, so a record whose ``Capture``
@@ -68,6 +70,18 @@ class _WireHeaders(StatusAndHeaders):  # type: ignore[misc]
             self.headers_buff = text.encode("latin-1") + b"\r\n"
         except UnicodeEncodeError:  # built by hand, not by the fetcher: keep every character
             self.headers_buff = text.encode("utf-8") + b"\r\n"
+
+
+class _RecordWriter(WARCWriter):  # type: ignore[misc]
+    """warcio's writer, without a ``WARC-Payload-Digest`` on ``metadata`` records.
+
+    A payload digest is the digest of an HTTP message's entity body; a JSON metadata record
+    has no HTTP message, so its ``WARC-Block-Digest`` is its only digest (WARC 1.1 §5.9).
+    warcio would add one over the whole block, which strict readers (warcat, ``fastwarc
+    check -p``) reject.
+    """
+
+    NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
 
 
 def _http_protocol(version: str) -> tuple[str, str | None]:
@@ -218,7 +232,7 @@ class WarcWriter:
         return list(self._written)
 
     def _writer_for_pair(self) -> WARCWriter:
-        """The writer for the next request + response/revisit pair, rotating the file first
+        """The writer for the next response/revisit + request pair, rotating the file first
         when it has reached ``max_bytes`` (a pair never straddles two files)."""
         self._check_usable()
         if self._fh is not None and self._fh.tell() >= self.max_bytes:
@@ -226,14 +240,14 @@ class WarcWriter:
         return self._ensure_file()[1]
 
     def write_exchange(self, ex: Exchange) -> Capture:
-        """Write ``ex`` as a request + response pair; return where the response is stored."""
+        """Write ``ex`` as a response + request pair; return where the response is stored."""
         with self._lock:
             writer = self._writer_for_pair()
             date = iso_utc(ex.started_at)
             response = self._response_record(writer, ex, date)
             resp_id = response.rec_headers.get_header("WARC-Record-ID")
             request = self._request_record(writer, ex, date, resp_id)
-            _, (offset, length) = self._append(request, response)
+            (offset, length), _ = self._append(response, request)
             return Capture(
                 warc_file=self._final_name,
                 offset=offset,
@@ -251,12 +265,13 @@ class WarcWriter:
         original_uri: str,
         original_headers: Headers | None = None,
     ) -> Capture:
-        """Write ``ex`` (a 304, or a 200 whose payload ``original`` already holds) as a request
-        + ``revisit`` pair (profile identical-payload-digest), no payload, ``WARC-Refers-To*``
-        naming the original response record. A 200's HTTP headers are stored as received; a
-        304's, when the original's ``original_headers`` are given, as the original's status and
-        headers freshened by the 304 (see the module notes). The returned capture is the
-        revisit's (with the status received); its ``payload_digest`` is the original's."""
+        """Write ``ex`` (a 304, or a 200 whose payload ``original`` already holds) as a
+        ``revisit`` (profile identical-payload-digest, no payload, ``WARC-Refers-To*`` naming
+        the original response record) followed by its request. A 200's HTTP headers are stored
+        as received; a 304's, when the original's ``original_headers`` are given, as the
+        original's status and headers freshened by the 304 (see the module notes). The returned
+        capture is the revisit's (with the status received); its ``payload_digest`` is the
+        original's."""
         with self._lock:
             writer = self._writer_for_pair()
             date = iso_utc(ex.started_at)
@@ -277,7 +292,7 @@ class WarcWriter:
                 },
             )  # fmt: skip
             request = self._request_record(writer, ex, date, rev_id)
-            _, (offset, length) = self._append(request, revisit)
+            (offset, length), _ = self._append(revisit, request)
             return Capture(
                 warc_file=self._final_name, offset=offset, length=length, record_id=rev_id,
                 payload_digest=original.payload_digest, fetched_at=date, status=ex.status,
@@ -420,7 +435,7 @@ class WarcWriter:
                 raise ArchiveError(str(path), f"cannot create WARC file: {exc}") from exc
             break
         self._fh, self._open_path, self._final_name = fh, path, final
-        self._writer = WARCWriter(fh, gzip=True, warc_version=WARC_VERSION)
+        self._writer = _RecordWriter(fh, gzip=True, warc_version=WARC_VERSION)
         self._written.append(final)
         self._warcinfo_id = self._new_record_id()
         fields = self._info_payload()

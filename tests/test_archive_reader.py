@@ -33,8 +33,8 @@ def test_iter_records_reads_everything(tmp_path: Path) -> None:
     with FixedWriter(tmp_path, host="h") as writer:
         caps = [writer.write_exchange(ex) for ex in (gzip_exchange(), chunked_exchange())]
     recs = list(iter_records(tmp_path / caps[0].warc_file))
-    assert [r.rec_type for r in recs] == ["warcinfo", "request", "response", "request", "response"]
-    gz, chunked = recs[2], recs[4]
+    assert [r.rec_type for r in recs] == ["warcinfo", "response", "request", "response", "request"]
+    gz, chunked = recs[1], recs[3]
     assert gz.record_id == caps[0].record_id
     assert (gz.offset, gz.length) == (caps[0].offset, caps[0].length)
     assert gz.http_status == 200
@@ -42,8 +42,8 @@ def test_iter_records_reads_everything(tmp_path: Path) -> None:
     assert gz.payload == HTML
     assert chunked.http_header("x-orig-transfer-encoding") == "chunked"
     assert chunked.payload == HTML
-    assert recs[1].http_status is None
-    assert recs[1].http_header("Cookie") is None
+    assert recs[2].http_status is None
+    assert recs[2].http_header("Cookie") is None
     assert recs[0].header("WARC-Filename") == caps[0].warc_file
 
 

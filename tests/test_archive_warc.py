@@ -116,10 +116,10 @@ def written(tmp_path: Path) -> tuple[Path, list[Any], list[Exchange]]:
 
 
 def test_record_types_and_order(written: tuple[Path, list[Any], list[Exchange]]) -> None:
-    """A file is a warcinfo record followed by one request + response pair per exchange."""
+    """A file is a warcinfo record followed by one response + request pair per exchange."""
     path, _, _ = written
     types = [rec.rec_type for rec, _ in records(path)]
-    assert types == ["warcinfo"] + ["request", "response"] * 4
+    assert types == ["warcinfo"] + ["response", "request"] * 4
 
 
 def test_warcinfo_names_final_file_and_software(tmp_path: Path) -> None:
@@ -148,10 +148,11 @@ def test_warcinfo_names_final_file_and_software(tmp_path: Path) -> None:
 
 
 def test_request_and_response_are_linked(written: tuple[Path, list[Any], list[Exchange]]) -> None:
-    """Each request names its response in WARC-Concurrent-To; both carry URL, date and IP."""
+    """Each request names its response, written just before it, in WARC-Concurrent-To; both
+    carry URL, date and IP."""
     path, captures, exchanges = written
     recs = [rec for rec, _ in records(path)][1:]
-    for i, (req, resp) in enumerate(zip(recs[0::2], recs[1::2], strict=True)):
+    for i, (resp, req) in enumerate(zip(recs[0::2], recs[1::2], strict=True)):
         assert req.rec_headers.get_header("WARC-Concurrent-To") == captures[i].record_id
         assert resp.rec_headers.get_header("WARC-Record-ID") == captures[i].record_id
         for rec in (req, resp):
@@ -278,7 +279,7 @@ def test_records_are_readable_before_close(tmp_path: Path) -> None:
     with FixedWriter(tmp_path, host="www.commonspace.eu") as writer:
         cap = writer.write_exchange(make_exchange())
         recs = records(tmp_path / (cap.warc_file + ".open"))
-        assert [r.rec_type for r, _ in recs] == ["warcinfo", "request", "response"]
+        assert [r.rec_type for r, _ in recs] == ["warcinfo", "response", "request"]
 
 
 def test_serial_continues_and_stale_open_left_alone(tmp_path: Path) -> None:
@@ -379,7 +380,7 @@ def test_concurrent_calls_keep_pairs_together(tmp_path: Path) -> None:
     (name,) = writer.files
     recs = [rec for rec, _ in records(tmp_path / name)][1:]
     assert len(recs) == 80
-    for req, resp in zip(recs[0::2], recs[1::2], strict=True):
+    for resp, req in zip(recs[0::2], recs[1::2], strict=True):
         assert req.rec_headers.get_header("WARC-Concurrent-To") == resp.rec_headers.get_header(
             "WARC-Record-ID"
         )

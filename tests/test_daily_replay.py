@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import time
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
 
 import httpx
-import pytest
 
 from archive import Index, iter_records, prepare_replay, verify_archive
 from archive.bundle import build_bundle, verify_wacz
 from archive.cdxj import parse_cdxj_line
 from archive.reader import WarcRecord
 from archive.verify import VerifyReport, check_revisits, scan_records
-from scraper.config import CrawlConfig
-from scraper.daily import DailyConfig, run_daily
 from tests.pywb_server import free_port, serving
-from tests.samplesite import SampleSite, SiteConfig
-
-
-@pytest.fixture(scope="module")
-def daily_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleSite, Path, str]:
-    """Two daily runs a second apart; the second re-checks every article and gets 304s."""
-    site = SampleSite(SiteConfig(seed=11, n_articles=12, per_page=10))
-    archive = tmp_path_factory.mktemp("revisits") / "archive"
-    now = max(a.published_dt for a in site.articles) + timedelta(days=1)
-    with site.serve() as base:
-        first = run_daily(DailyConfig(CrawlConfig(archive, base, delay=0), now=now))
-        time.sleep(1.01 - datetime.now(UTC).microsecond / 1e6)  # distinct 14-digit timestamps
-        second = run_daily(DailyConfig(CrawlConfig(archive, base, delay=0), now=now))
-    assert first.crawl.articles_new and second.revisits >= 1
-    assert sum(1 for _, _, status in site.request_log if status == 304) == second.revisits
-    return site, archive, base
+from tests.samplesite import SampleSite
 
 
 def records(archive: Path, rec_type: str) -> list[WarcRecord]:
