@@ -16,6 +16,7 @@ from archive.reader import WarcRecord
 from archive.verify import VerifyReport, check_revisits, scan_records
 from tests.pywb_server import free_port, serving
 from tests.samplesite import SampleSite
+from tests.tools import wacz_validate
 
 
 def records(archive: Path, rec_type: str) -> list[WarcRecord]:
@@ -64,7 +65,8 @@ def test_pywb_replays_a_revisit_as_the_original(
 def test_verify_and_bundle_carry_revisits(
     daily_archive: tuple[SampleSite, Path, str], tmp_path: Path
 ) -> None:
-    """verify checks revisits; a bundle holds the revisit, its original, and verifies clean."""
+    """verify checks revisits; a bundle holds the revisit, its original, and verifies clean
+    (ours and py-wacz's `wacz validate`)."""
     _site, archive, _base = daily_archive
     report = verify_archive(archive)
     assert report.ok, report.problems
@@ -74,6 +76,7 @@ def test_verify_and_bundle_carry_revisits(
         assert index.revisits(url)
     bundle = build_bundle(archive, url, tmp_path / "a.wacz")
     assert verify_wacz(bundle.path).ok
+    wacz_validate(bundle.path)
     with zipfile.ZipFile(bundle.path) as zf:
         cdxj = zf.read("indexes/index.cdxj").decode()
     assert '"mime": "warc/revisit"' in cdxj and '"mime": "text/html"' in cdxj

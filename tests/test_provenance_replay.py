@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from archive import ReplaySetup, iter_records, prepare_replay
 from archive.cdxj import parse_cdxj_line, timestamp14
@@ -84,3 +85,35 @@ def test_pywb_replays_a_crawl_of_the_sample_site(
             assert r.headers.get("Content-Encoding") == rec.http_header("Content-Encoding")
             decoded = httpx.get(pywb.url(stamp, site_url + article.url_path, "id_")).content
             assert decoded == sample_site.served_bodies[article.url_path][-1]
+
+
+def listing_captures(archive: Path) -> list[tuple[str, str]]:
+    """(timestamp, URL) of each archived listing page."""
+    setup = prepare_replay(archive)
+    lines = [parse_cdxj_line(line) for line in setup.cdxj.read_text().splitlines()]
+    return [(stamp, f["url"]) for key, stamp, f in lines if ")/region/" in key]
+
+
+def test_every_teaser_link_of_an_archived_listing_replays(crawled_archive: Path) -> None:
+    """Each teaser link of each archived listing, in pywb, answers 200 with that article: the
+    /index.php/… and ?PageSpeed=noscript spellings replay the canonical capture."""
+    listings = listing_captures(crawled_archive)
+    assert len(listings) == 2
+    followed: list[str] = []
+    with serving(prepare_replay(crawled_archive, free_port())) as pywb:
+        for stamp, url in listings:
+            page = httpx.get(pywb.url(stamp, url), timeout=10)
+            assert page.status_code == 200
+            links = LexborHTMLParser(page.text).css("article.node--view-mode-teaser h2 a")
+            assert len(links) >= 10
+            for link in links:
+                href = link.attributes.get("href") or ""
+                article = httpx.get(
+                    httpx.URL(pywb.url()).join(href), timeout=10, follow_redirects=True
+                )
+                assert article.status_code == 200, href
+                h1 = LexborHTMLParser(article.text).css_first("h1")
+                assert h1 is not None and " ".join(h1.text().split()) == link.text(strip=True)
+                followed.append(href)
+    assert any("/index.php/" in h for h in followed)
+    assert any("PageSpeed=noscript" in h for h in followed)
