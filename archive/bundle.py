@@ -5,9 +5,14 @@ The WACZ is a ZIP file written directly to the spec (https://specs.webrecorder.n
     archive/data.warc.gz       the article's records, copied byte for byte (gzip members intact)
     indexes/index.cdxj         where each response and revisit is inside data.warc.gz
     pages/pages.jsonl          the captures of the article, for ReplayWeb.page's page list
-    article.json               the latest version of the article JSON
+    article/article.json       the latest version of the article JSON
     datapackage.json           every file above with its size and SHA-256
     datapackage-digest.json    the SHA-256 of datapackage.json
+
+``article/`` is one of the spec's "other directories": listed in the datapackage, outside the
+ones WACZ reserves, and not at the zip's root, where py-wacz's ``wacz validate`` looks for the
+package files only (bundles of earlier versions, with ``article.json`` at the root, still
+verify).
 
 Records are copied, not rewritten, so every WARC digest in the bundle is the one written at
 capture time. The records are: the ``warcinfo`` of each source file, each capture of the
@@ -41,6 +46,8 @@ from .verify import VerifyReport, check_revisits, warc_path
 
 WACZ_VERSION = "1.1.1"
 DATA_WARC = "archive/data.warc.gz"
+ARTICLE_JSON = "article/article.json"
+_OLD_ARTICLE_JSON = "article.json"  # where bundles before WACZ validation kept it
 _SPECIAL = ("datapackage.json", "datapackage-digest.json")
 
 
@@ -104,11 +111,17 @@ def _copy_records(archive_dir: Path, ids: set[str], files: list[str]) -> tuple[b
     return bytes(data), entries
 
 
+def _iso14(timestamp: str) -> str:
+    """A 14-digit CDXJ timestamp as RFC 3339 (UTC), the form pages and the package use."""
+    return iso_utc(datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC))
+
+
 def _pages(entries: list[CdxjEntry], url: str, title: str | None) -> bytes:
     lines = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
     for n, e in enumerate(e for e in entries if e.url == url and e.status == 200):
-        ts = datetime.strptime(e.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-        lines.append({"id": f"page-{n}", "url": e.url, "ts": iso_utc(ts), "title": title or url})
+        lines.append(
+            {"id": f"page-{n}", "url": e.url, "ts": _iso14(e.timestamp), "title": title or url}
+        )
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
 
 
@@ -129,7 +142,7 @@ def build_bundle(archive_dir: Path, url: str, out: Path, software: str = "scrape
         DATA_WARC: data,
         "indexes/index.cdxj": cdxj_text(entries).encode(),
         "pages/pages.jsonl": _pages(entries, url, latest.get("title")),
-        "article.json": article,
+        ARTICLE_JSON: article,
     }
     resources = [(p, len(b), sha256_hex(b)) for p, b in parts.items()]
     first = min((e for e in entries if e.url == url), key=lambda e: e.timestamp, default=None)
@@ -141,7 +154,7 @@ def build_bundle(archive_dir: Path, url: str, out: Path, software: str = "scrape
         "created": iso_utc(datetime.now(UTC)),
         "software": software,
         "mainPageURL": url,
-        "mainPageDate": first.timestamp if first else None,
+        "mainPageDate": _iso14(first.timestamp) if first else None,
         "resources": [
             {"name": Path(p).name, "path": p, "hash": h, "bytes": n} for p, n, h in resources
         ],
@@ -223,10 +236,11 @@ def verify_wacz(path: Path) -> VerifyReport:
                 found = records.get((fields["filename"], int(fields["offset"])))
                 if found is None or found.payload_sha1 != fields.get("digest"):
                     report.add(f"index.cdxj {fields['url']}", "no intact record at its offset")
-            article = json.loads(zf.read("article.json"))
+            name = ARTICLE_JSON if ARTICLE_JSON in zf.namelist() else _OLD_ARTICLE_JSON
+            article = json.loads(zf.read(name))
             report.versions += 1
             if article_from_dict(article).content_hash not in meta_hashes:
-                report.add("article.json", "no metadata record in the bundle has this content")
+                report.add(name, "no metadata record in the bundle has this content")
         except (KeyError, ValueError, zipfile.BadZipFile) as exc:
             report.add(str(path), f"malformed bundle ({exc})")
     return report

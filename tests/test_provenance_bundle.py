@@ -15,6 +15,7 @@ from archive import build_bundle, surt, verify_wacz
 from archive.cdxj import parse_cdxj_line
 from core.errors import ArchiveError, UsageError
 from tests.provenance_archive import PEACE, build_archive
+from tests.tools import wacz_validate
 
 
 @pytest.fixture
@@ -32,7 +33,8 @@ def test_layout_and_hashes(wacz: Path) -> None:
         package = json.loads(zf.read("datapackage.json"))
         digest = json.loads(zf.read("datapackage-digest.json"))
         assert names == {
-            "archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl", "article.json",
+            "archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl",
+            "article/article.json",
             "datapackage.json", "datapackage-digest.json",
         }  # fmt: skip
         assert package["profile"] == "data-package" and package["wacz_version"] == "1.1.1"
@@ -42,7 +44,8 @@ def test_layout_and_hashes(wacz: Path) -> None:
             assert res["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
             assert res["bytes"] == len(content)
         assert digest["hash"] == "sha256:" + hashlib.sha256(zf.read("datapackage.json")).hexdigest()
-        assert json.loads(zf.read("article.json"))["url"] == PEACE
+        assert json.loads(zf.read("article/article.json"))["url"] == PEACE
+        assert package["mainPageDate"] == "2024-05-01T13:00:00.000000Z"
 
 
 def test_records_and_cdxj(wacz: Path, tmp_path: Path) -> None:
@@ -64,6 +67,30 @@ def test_records_and_cdxj(wacz: Path, tmp_path: Path) -> None:
     assert data[int(fields["offset"]) : int(fields["offset"]) + 2] == b"\x1f\x8b"
 
 
+def test_wacz_validate(wacz: Path) -> None:
+    """py-wacz's `wacz validate` passes the bundle: every file listed, every hash right."""
+    wacz_validate(wacz)
+
+
+def test_bundle_of_an_earlier_version_still_verifies(wacz: Path, tmp_path: Path) -> None:
+    """A bundle with article.json at the zip's root (as written before) verifies clean."""
+    old = tmp_path / "old.wacz"
+    with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(old, "w") as dst:
+        package = json.loads(src.read("datapackage.json"))
+        for res in package["resources"]:
+            if res["path"] == "article/article.json":
+                res["path"] = "article.json"
+        body = json.dumps(package).encode()
+        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(body).hexdigest()}
+        for item in src.infolist():
+            content = {"datapackage.json": body, "datapackage-digest.json": json.dumps(digest)}
+            name = "article.json" if item.filename == "article/article.json" else item.filename
+            dst.writestr(name, content.get(item.filename, src.read(item)))
+    report = verify_wacz(old)
+    assert report.ok, report.problems
+    assert report.versions == 1
+
+
 def test_verify_wacz(wacz: Path) -> None:
     """verify_wacz passes an untouched bundle and counts what it checked."""
     report = verify_wacz(wacz)
@@ -72,12 +99,12 @@ def test_verify_wacz(wacz: Path) -> None:
 
 
 def test_tampered_wacz(wacz: Path, tmp_path: Path) -> None:
-    """Replacing article.json inside the bundle is caught by the datapackage hashes."""
+    """Replacing the article JSON inside the bundle is caught by the datapackage hashes."""
     forged = tmp_path / "forged.wacz"
     with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(forged, "w") as dst:
         for item in src.infolist():
             content = src.read(item)
-            if item.filename == "article.json":
+            if item.filename == "article/article.json":
                 content = content.replace(b"Geneva", b"Vienna")
             dst.writestr(item, content)
     problems = [str(p) for p in verify_wacz(forged).problems]

@@ -16,6 +16,7 @@ import pytest
 from archive import prepare_replay
 from archive.scan import scan_file
 from tests.samplesite import SampleSite
+from tests.tools import run, tool
 
 
 def warcs(archive: Path) -> list[Path]:
@@ -23,21 +24,6 @@ def warcs(archive: Path) -> list[Path]:
     files = sorted((archive / "warc").glob("*.warc.gz"))
     assert files
     return files
-
-
-def tool(name: str) -> str:
-    """The console script ``name`` installed next to this interpreter (by the test extra)."""
-    path = Path(sys.executable).with_name(name)
-    assert path.is_file(), f"{name} is missing: `make test` installs it with the test extra"
-    return str(path)
-
-
-def run(*command: str) -> str:
-    """Run a checker; fail with its output unless it exits 0."""
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, f"{command[:3]} exited {done.returncode}:\n{output}"
-    return output
 
 
 @pytest.fixture(params=["crawl", "daily"])
