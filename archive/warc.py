@@ -2,9 +2,10 @@
 
 The response is written first and its request after it, so the request's
 ``WARC-Concurrent-To`` names a record already written, as strict readers (warcat) expect and
-Heritrix writes them. Every file starts with a ``warcinfo`` record and holds one gzip member per record, so any record
-can be read on its own from its ``Capture.offset``. A file is written as ``NAME.warc.gz.open``
-and renamed to ``NAME.warc.gz`` when closed; a new process never appends to an existing file.
+Heritrix writes them. Every file starts with a ``warcinfo`` record and holds one gzip member per
+record, so any record can be read on its own from its ``Capture.offset``. A file is written as
+``NAME.warc.gz.open`` and renamed to ``NAME.warc.gz`` when closed; a new process never appends
+to an existing file.
 After each call the bytes are flushed to the operating system, so a record whose ``Capture``
 has been returned survives the process being killed (SIGKILL included). They are also fsync'd
 at once — or, with ``sync_each=False``, at the next ``sync()``, which the crawler calls before
