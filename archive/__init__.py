@@ -38,7 +38,7 @@ _WHERE = {
     "ExportOptions": "export",
     "FORMATS": "export",
     "export_articles": "export",
-    "export_parquet": "export",
+    "export_parquet": "parquet",
     "CAPTURE_KINDS": "index",
     "Failure": "index",
     "Index": "index",
@@ -85,9 +85,10 @@ if TYPE_CHECKING:
         log_event,
         soft404_event,
     )
-    from .export import FORMATS, ExportOptions, export_articles, export_parquet
+    from .export import FORMATS, ExportOptions, export_articles
     from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
     from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, utc_now, warc_name
+    from .parquet import export_parquet
     from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
     from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
     from .reindex import ReindexReport, reindex

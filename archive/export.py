@@ -1,21 +1,29 @@
-"""Exports for researchers: articles as JSON lines, CSV or Parquet.
+"""Exports for researchers: articles as JSON lines, CSV or Parquet (``archive.parquet``).
 
 The latest version of each article by default, every version with ``all_versions``; filtered
-by section, type and publication date (``ExportOptions``). CSV cells that a spreadsheet would
-run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with
-a single quote. Parquet needs the optional ``pyarrow`` (``pip install '…[parquet]'``) and has
-the CSV columns, unescaped and typed.
+by section, type and publication date (``ExportOptions``).
+
+Dates: an export record is the article JSON with ``published`` and ``modified`` in UTC
+(``export_record``), so that a column holds one time zone and pandas, DuckDB and spreadsheets
+read it without options; the article JSON (``articles/…json``, the WARC metadata records)
+keeps the offset the site gave. A date without a time (legacy pages) becomes midnight UTC of
+that date in exports.
+
+CSV is the flat form (``CSV_COLUMNS``): lists joined with ``; ``, the body's paragraphs with
+blank lines, nested objects spread into columns or left out (quotes, related, popular, images,
+entries, evidence, warnings). Cells that a spreadsheet would run as a formula (leading ``=``,
+``+``, ``-``, ``@``, tab or carriage return) are prefixed with a single quote.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from core.errors import ArchiveError, UsageError
 from core.sanitize import safe_json
@@ -48,6 +56,8 @@ CSV_COLUMNS = (
 )
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("jsonl", "csv", "parquet")
+DATE_FIELDS = ("published", "modified")
+_SITE_TZ = ZoneInfo("Europe/Brussels")  # as the parser reads a time without an offset
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,38 @@ class ExportOptions:
                 raise UsageError(f"--since {self.since!r}: expected YYYY-MM-DD") from None
 
 
+def utc_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 date or datetime of the article JSON as an aware UTC datetime.
+
+    ``2024-05-01T10:00:00+04:00`` → 06:00 UTC; a bare date → midnight UTC of that date; a
+    time without an offset is the site's (Brussels). None, and anything unreadable, is None.
+    """
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_SITE_TZ)
+    return moment.astimezone(UTC)
+
+
+def utc_iso(value: str | None) -> str | None:
+    """``utc_datetime`` written back as ISO 8601: ``2024-05-01T06:00:00Z``."""
+    moment = utc_datetime(value)
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def export_record(article: dict[str, Any]) -> dict[str, Any]:
+    """The article JSON as exports carry it: ``published`` and ``modified`` in UTC."""
+    return {**article, **{k: utc_iso(article.get(k)) for k in DATE_FIELDS if k in article}}
+
+
 def safe_cell(value: str) -> str:
     """A CSV cell that spreadsheets will show as text, never evaluate."""
     return "'" + value if value.startswith(_FORMULA_LEAD) else value
@@ -74,6 +116,7 @@ def safe_cell(value: str) -> str:
 
 def flat(article: dict[str, Any]) -> dict[str, Any]:
     """One article flattened to the ``CSV_COLUMNS``: lists joined, nested objects spread."""
+    article = export_record(article)
     src = article.get("source") or {}
     photo = article.get("photo") or {}
     cap = article.get("capture") or {}
@@ -150,31 +193,6 @@ def export_articles(
         if writer is not None:
             writer.writerow(csv_row(article))
         else:
-            out.write(safe_json(article) + "\n")
+            out.write(safe_json(export_record(article)) + "\n")
         count += 1
     return count
-
-
-def export_parquet(archive_dir: Path, path: Path, options: ExportOptions | None = None) -> int:
-    """Write the selected articles to the Parquet file ``path`` (atomically); return how many."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise UsageError(
-            "--format parquet needs pyarrow: pip install 'commonspace-scraper[parquet]'"
-        ) from None
-    types = {"node_id": pa.int64(), "source_agencies": pa.bool_()}
-    schema = pa.schema([(c, types.get(c, pa.string())) for c in CSV_COLUMNS])
-    rows = []
-    for article in iter_articles(archive_dir, options):
-        row = flat(article)
-        rows.append({k: v if k in types or v is None else str(v) for k, v in row.items()})
-    tmp = path.with_name(path.name + ".part")
-    try:
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return len(rows)
