@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench parse-report clean
+.PHONY: install test check lint demo bench parse-report clean browsers
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,44 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+# A real browser for the tests that open our outputs the way users do (tests/browser.py):
+# Debian's Chromium and its driver from apt-get, and ReplayWeb.page from the npm registry at
+# a pinned version, unpacked into .browsers/replaywebpage. Idempotent: Chromium is looked for
+# on every run (cheap), ReplayWeb.page is fetched once per version (a stamp). Playwright, which
+# drives Chromium, is a Python package of the test extra. Any project test that needs a
+# browser depends on this target. A failed install fails `make test`; on a developer's machine
+# SKIP_BROWSER_TESTS=1 skips both the install and the browser tests (under CI it is ignored).
+RWP_VERSION := 2.5.3
+BROWSERS    := .browsers
+RWP_STAMP   := $(BROWSERS)/.replaywebpage-$(RWP_VERSION)
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
+
+browsers: $(RWP_STAMP)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "browsers: installing Debian's chromium and chromium-driver with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver \
+			>/dev/null || { echo "browsers: apt-get could not install chromium;" \
+			"the browser tests cannot run (SKIP_BROWSER_TESTS=1 skips them locally)" >&2; \
+			exit 1; }; \
+	fi
+
+$(RWP_STAMP):
+	rm -rf $(BROWSERS)/replaywebpage $(BROWSERS)/pack $(BROWSERS)/.replaywebpage-*
+	mkdir -p $(BROWSERS)/pack
+	npm pack --silent --pack-destination $(BROWSERS)/pack replaywebpage@$(RWP_VERSION) >/dev/null
+	tar -xzf $(BROWSERS)/pack/replaywebpage-$(RWP_VERSION).tgz -C $(BROWSERS)/pack
+	mv $(BROWSERS)/pack/package $(BROWSERS)/replaywebpage
+	rm -rf $(BROWSERS)/pack
+	touch $@
+
+ifeq ($(SKIP_BROWSER_TESTS)$(CI),1)
+TEST_NEEDS := $(STAMP)
+else
+TEST_NEEDS := $(STAMP) browsers
+endif
+
+test: $(TEST_NEEDS)
 	$(PY) -m pytest
 
 check: $(STAMP)
@@ -51,4 +88,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) demo-archive .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BROWSERS) demo-archive .pytest_cache .mypy_cache .ruff_cache
