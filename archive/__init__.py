@@ -59,8 +59,8 @@ _WHERE = {
     "iter_records": "reader",
     "payload_digest_of": "reader",
     "read_record": "reader",
-    "ReindexReport": "reindex",
-    "reindex": "reindex",
+    "ReindexReport": "rebuild",
+    "reindex": "rebuild",
     "ReplaySetup": "replay",
     "prepare_replay": "replay",
     "serve": "replay",
@@ -91,7 +91,7 @@ if TYPE_CHECKING:
     from .parquet import export_parquet
     from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
     from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
-    from .reindex import ReindexReport, reindex
+    from .rebuild import ReindexReport, reindex
     from .replay import ReplaySetup, prepare_replay, serve
     from .verify import CaptureCheck, Problem, VerifyReport, check_capture, verify_archive
     from .warc import WarcWriter

@@ -10,17 +10,22 @@ the next run it is either
   record, damage followed by more records, or a closed file of the same name already exists).
 
 Only call this while holding the archive lock (``archive.lock``): an ``.open`` file may
-otherwise be another run's file being written.
+otherwise be another run's file being written. Every command that writes does so first
+(``archive.writing``, ``scrape reindex``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ArchiveError
 
+from .articles import write_article_json
+from .events import ARTICLE_KINDS
+from .index import Index
 from .layout import OPEN_SUFFIX, fsync_dir, open_warcs
 from .scan import scan_file
 
@@ -98,3 +103,31 @@ def repair_one(archive_dir: Path, path: Path) -> Repair:
 def repair_open_warcs(archive_dir: Path) -> list[Repair]:
     """Repair or set aside every ``.open`` WARC file of ``archive_dir`` (hold the lock!)."""
     return [repair_one(Path(archive_dir), p) for p in open_warcs(archive_dir)]
+
+
+def rewrite_repaired_json(archive_dir: Path, repairs: list[Repair]) -> int:
+    """Write again the article JSON files of the articles in repaired files, from the index
+    (rebuilt since): a killed run may have stopped between the WARC record and the JSON file.
+    Return how many were written."""
+    urls: set[str] = set()
+    for r in repairs:
+        if r.action != "repaired":
+            continue
+        for rec in scan_file(Path(r.result)):
+            if rec.rec_type != "metadata" or rec.block is None or rec.problems:
+                continue
+            try:
+                doc = json.loads(rec.block)
+            except ValueError:
+                continue
+            url = doc.get("url") if isinstance(doc, dict) else None
+            if url and doc.get("kind", "article") in ARTICLE_KINDS:
+                urls.add(str(url))
+    if not urls:
+        return 0
+    with Index.open(archive_dir) as index:
+        for url in sorted(urls):
+            versions = index.versions(url)
+            if versions:
+                write_article_json(archive_dir, versions[-1])
+    return len(urls)

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -36,6 +36,7 @@ from archive import (
     utc_now,
     write_article_json,
 )
+from archive.writing import Recovery, writing
 from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Exchange, Listing, Teaser
 from core.urls import canonicalize
@@ -520,12 +521,37 @@ def page_url(url: str, page: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
+def run_deadline(config: CrawlConfig) -> datetime | None:
+    """When a run started now must be done (``--max-runtime``), for the lock file."""
+    if config.max_runtime is None:
+        return None
+    return datetime.now(UTC) + timedelta(seconds=config.max_runtime)
+
+
+def report_recovery(recovery: Recovery, emit: EventSink) -> None:
+    """Tell what was repaired before the run (``.open`` files a killed run left)."""
+    previous = recovery.previous
+    if previous is not None and previous.started is not None:
+        emit(Event("info", recovery.lock_path, f"the previous run (pid "
+                   f"{previous.pid}, started {previous.started:%Y-%m-%d %H:%M}Z) did not end "
+                   "cleanly; repairing what it left"))  # fmt: skip
+    for r in recovery.repairs:
+        emit(Event("info", r.path, str(r)))
+    if recovery.reindexed:
+        emit(Event("info", str(recovery.repairs[0].path), "index rebuilt from the WARC files"))
+
+
 def run_section(
     config: CrawlConfig, listing_url: str, on_event: EventSink | None = None
 ) -> CrawlSummary:
     """Crawl one section into ``config.archive_dir``; the entry point of ``scrape section``."""
     crawler = Crawler(config, on_event=on_event)
-    with crawler.control.running(), crawler.session():
+    with (
+        writing(config.archive_dir, command="section", deadline=run_deadline(config)) as recovery,
+        crawler.control.running(),
+        crawler.session(),
+    ):
+        report_recovery(recovery, crawler.emit)
         crawler.load_robots()
         crawler.crawl_section(listing_url)
         crawler.retry_failures()
@@ -541,7 +567,12 @@ def run_articles(
     for url in urls:  # before the archive is touched or anything fetched
         policy.require(url)
     crawler = Crawler(config, on_event=on_event)
-    with crawler.control.running(), crawler.session():
+    with (
+        writing(config.archive_dir, command="article", deadline=run_deadline(config)) as recovery,
+        crawler.control.running(),
+        crawler.session(),
+    ):
+        report_recovery(recovery, crawler.emit)
         crawler.load_robots()
         crawler.crawl_urls(urls)
     return crawler.summary

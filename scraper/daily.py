@@ -2,11 +2,12 @@
 
 One run, in order:
 
-1. take the archive lock (``ArchiveLock``; a second run gets ``ArchiveLocked`` at once, or
-   ``StaleLock`` when the holder looks hung), writing this run's deadline into it;
+1. take the archive lock (``archive.writing``, as every command that writes; a second run gets
+   ``ArchiveLocked`` at once, or ``StaleLock`` when the holder looks hung), writing this run's
+   deadline into it;
 2. repair what a killed run left (``archive.repair``): a torn ``.open`` WARC is cut back to
-   its last whole record and closed, then the index is rebuilt from the WARCs (``reindex``),
-   so it holds exactly what is durably on disk — nothing lost, nothing twice;
+   its last whole record and closed, then the index is rebuilt from the WARCs, so it holds
+   exactly what is durably on disk — nothing lost, nothing twice;
 3. robots.txt, then the RSS feeds and every listing from page 0. A listing whose walk has once
    reached the end (a ``walk`` event) stops at the first page showing an article the archive
    already has; one that has not (first run, or a run killed mid-backfill) is walked to its end,
@@ -24,7 +25,6 @@ one stopped, instead of stopping at the first article it already has.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,33 +33,25 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from archive import (
-    Index,
-    closed_warcs,
-    iter_records,
-    log_event,
-    payload_digest_of,
-    read_record,
-    reindex,
-    utc_now,
-    write_article_json,
-)
-from archive.events import (
-    ARTICLE_KINDS,
-    revisit_event,
-    walk_cut_event,
-    walk_event,
-    walk_resumed_event,
-)
-from archive.lock import ArchiveLock
-from archive.repair import Repair, repair_open_warcs
+from archive import Index, log_event, payload_digest_of, read_record, utc_now
+from archive.events import revisit_event, walk_cut_event, walk_event, walk_resumed_event
+from archive.repair import Repair
 from archive.verify import warc_path
+from archive.writing import writing
 from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Headers, Listing, Teaser
 from core.urls import canonicalize
 
 from .config import CrawlConfig
-from .crawl import Crawler, CrawlSummary, Event, EventSink, page_url
+from .crawl import (
+    Crawler,
+    CrawlSummary,
+    Event,
+    EventSink,
+    page_url,
+    report_recovery,
+    run_deadline,
+)
 from .fetch import Fetched
 from .parse import parse_feed, parse_page
 from .sections import ALL_SECTIONS, resolve_section
@@ -397,58 +389,15 @@ def _baseline(index: Index, limit: int) -> tuple[int, dict[str, float]]:
     return field_rates(islice(index.latest_articles(), limit))
 
 
-def recover(archive_dir: Path) -> tuple[list[Repair], bool]:
-    """Repair leftover ``.open`` files; rebuild the index from the WARCs if any was found.
-
-    The rebuilt index holds every record the killed run wrote durably; the article JSON files
-    of the articles in the repaired files are written again from it. Hold the lock."""
-    repairs = repair_open_warcs(archive_dir)
-    if not repairs or not closed_warcs(archive_dir):
-        return repairs, False
-    reindex(archive_dir)
-    urls = {
-        str(doc["url"])
-        for r in repairs
-        if r.action == "repaired"
-        for rec in iter_records(Path(r.result))
-        if rec.rec_type == "metadata"
-        for doc in [_json(rec.body)]
-        if doc.get("kind", "article") in ARTICLE_KINDS and doc.get("url")
-    }
-    with Index.open(archive_dir) as index:
-        for url in sorted(urls):
-            versions = index.versions(url)
-            if versions:
-                write_article_json(archive_dir, versions[-1])
-    return repairs, True
-
-
-def _json(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def run_daily(daily: DailyConfig, on_event: EventSink | None = None) -> DailySummary:
     """One daily run over ``daily.crawl.archive_dir``; the entry point of ``scrape daily``."""
     archive_dir = daily.crawl.archive_dir
     listings, feeds = daily.listing_urls(), daily.feed_urls()  # bad sections fail early
-    if archive_dir.exists() and not archive_dir.is_dir():
-        raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
-    emit = on_event or (lambda _e: None)
-    runtime = daily.crawl.max_runtime
-    deadline = datetime.now(UTC) + timedelta(seconds=runtime) if runtime is not None else None
-    with ArchiveLock(archive_dir, command="daily", deadline=deadline) as lock:
-        if lock.previous is not None and lock.previous.started is not None:
-            emit(Event("info", str(lock.path), "the previous run (pid "
-                       f"{lock.previous.pid}, started {lock.previous.started:%Y-%m-%d %H:%M}Z) "
-                       "did not end cleanly; repairing what it left"))  # fmt: skip
-        repairs, reindexed = recover(archive_dir)
-        for r in repairs:
-            emit(Event("info", r.path, str(r)))
+    with writing(archive_dir, command="daily", deadline=run_deadline(daily.crawl)) as recovery:
         crawler = DailyCrawler(daily, on_event=on_event)
+        report_recovery(recovery, crawler.emit)
         with crawler.control.running(), crawler.session():
             usual_n, usual = _baseline(crawler.index, daily.drift_history)
             crawler.load_robots()
@@ -466,6 +415,7 @@ def run_daily(daily: DailyConfig, on_event: EventSink | None = None) -> DailySum
     if usual_n >= 10:
         drift = detect_drift(usual, crawler.new_articles, daily.drift_min_articles)
     return DailySummary(
-        crawl=summary, revisits=crawler.revisits, rechecked=crawler.rechecked, repairs=repairs,
-        reindexed=reindexed, backfill_pending=crawler.pending, drift=drift,
+        crawl=summary, revisits=crawler.revisits, rechecked=crawler.rechecked,
+        repairs=list(recovery.repairs), reindexed=recovery.reindexed,
+        backfill_pending=crawler.pending, drift=drift,
     )  # fmt: skip

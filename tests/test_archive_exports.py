@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import archive
 
 
@@ -61,3 +63,10 @@ def test_archive_exports() -> None:
     ]
     for name in archive.__all__:
         assert hasattr(archive, name), name
+
+
+def test_no_public_name_is_a_submodule_name() -> None:
+    """No public name is also the name of a submodule: importing that submodule anywhere
+    would replace the name on the package with the module (``archive.reindex`` once did)."""
+    modules = {p.stem for p in Path(archive.__file__).parent.glob("*.py")}
+    assert modules.isdisjoint(archive.__all__)

@@ -102,7 +102,7 @@ def test_verify_and_reindex(archive: Path) -> None:
     assert code == 0 and "intact" in out
     (archive / "index.sqlite").unlink()
     code, out, _ = run("reindex", "--archive", archive)
-    assert code == 0 and (archive / "index.sqlite").is_file() and "8 captures" in out
+    assert code == 0 and (archive / "index.sqlite").is_file() and "8 captures" in out, (out, _)
     for warc in (archive / "warc").iterdir():
         warc.unlink()
     code, out, _ = run("verify", "--archive", archive)

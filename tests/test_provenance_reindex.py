@@ -1,4 +1,4 @@
-"""archive.reindex: the index rebuilt from the WARC files answers every query as before."""
+"""archive.rebuild (`scrape reindex`): the rebuilt index answers every query as before."""
 
 from __future__ import annotations
 
@@ -55,8 +55,8 @@ def test_rebuilt_from_warcs_alone(archive: Path) -> None:
     report = reindex(archive)
     assert (report.files, report.captures, report.articles) == (1, 8, 5)
     assert snapshot(archive) == before
-    assert sorted((archive).iterdir()) == [archive / "articles", archive / "index.sqlite",
-                                           archive / "warc"]  # fmt: skip
+    assert sorted((archive).iterdir()) == [archive / ".lock", archive / "articles",
+                                           archive / "index.sqlite", archive / "warc"]  # fmt: skip
 
 
 def test_reindex_over_old_index_is_identical(archive: Path) -> None:
@@ -84,7 +84,7 @@ def test_damaged_warc_leaves_old_index(archive: Path) -> None:
     with pytest.raises(ArchiveError, match="scrape verify"):
         reindex(archive)
     assert (archive / "index.sqlite").read_bytes() == old
-    assert [p.name for p in archive.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in archive.iterdir() if p.name.startswith(".")] == [".lock"]
 
 
 def test_no_warcs(tmp_path: Path) -> None:

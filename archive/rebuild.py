@@ -10,6 +10,10 @@ get their kind from the URL and status, exactly as the crawler assigned it.
 
 The new index is built beside the old one and moved into place with one atomic rename, so a
 failed rebuild leaves the old index untouched.
+
+``reindex`` is the command: it holds the archive lock (``archive.lock``) like every command that
+writes, repairs what a killed run left (``archive.repair``) and rebuilds. ``rebuild_index`` is
+the rebuild alone, for a caller that already holds the lock.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from core.model import Capture
 from .events import apply_event, capture_kind, infer_kind
 from .index import Index
 from .layout import closed_warcs, fsync_dir, index_path, open_warcs
+from .lock import ArchiveLock
 from .reader import iter_records
+from .repair import repair_open_warcs, rewrite_repaired_json
 
 
 @dataclass
@@ -106,7 +112,24 @@ def _fold_wal(path: Path) -> None:
 
 
 def reindex(archive_dir: Path) -> ReindexReport:
-    """Rebuild ``archive_dir/index.sqlite`` from its WARC files; replace the old one atomically."""
+    """``scrape reindex``: under the archive lock, repair leftover ``.open`` files, then rebuild
+    ``archive_dir/index.sqlite`` from the WARC files and replace the old one atomically."""
+    archive_dir = Path(archive_dir)
+    if archive_dir.exists() and not archive_dir.is_dir():
+        raise ArchiveError(str(archive_dir), "not an archive folder (it is a file)")
+    if not archive_dir.is_dir():
+        raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
+    with ArchiveLock(archive_dir):
+        repairs = repair_open_warcs(archive_dir)
+        report = rebuild_index(archive_dir)
+        rewrite_repaired_json(archive_dir, repairs)
+    report.notes[:0] = [str(r) for r in repairs]
+    return report
+
+
+def rebuild_index(archive_dir: Path) -> ReindexReport:
+    """Rebuild ``archive_dir/index.sqlite`` from its WARC files; replace the old one atomically.
+    The caller holds the archive lock."""
     archive_dir = Path(archive_dir)
     closed, still_open = closed_warcs(archive_dir), open_warcs(archive_dir)
     if not closed and not still_open:
