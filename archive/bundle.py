@@ -127,7 +127,7 @@ def _pages(entries: list[CdxjEntry], url: str, title: str | None) -> bytes:
 
 def build_bundle(archive_dir: Path, url: str, out: Path, software: str = "scrape") -> BundleReport:
     """Write the WACZ evidence package of the article at ``url`` to ``out`` (atomically)."""
-    with Index.open_existing(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         versions = index.version_rows(url)
         if not versions:
             raise UsageError(f"{url}: not in the archive (see `scrape quote` or `scrape export`)")

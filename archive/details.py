@@ -90,7 +90,7 @@ def find_versions(index: Index, url: str) -> tuple[str, list[VersionRow]]:
 
 def article_details(archive_dir: Path, url: str, verify: bool = True) -> ArticleDetails:
     """Everything the archive knows about the article at ``url``."""
-    with Index.open_existing(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         candidate, rows = find_versions(index, url)
         versions = tuple(
             VersionDetail(n, r.content_hash, r.first_seen, r.last_seen, r.json,

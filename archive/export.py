@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from core.errors import ArchiveError, UsageError
+from core.errors import UsageError
 from core.sanitize import safe_json
 
 from .index import Index
@@ -161,11 +161,7 @@ def iter_articles(
 ) -> Iterator[dict[str, Any]]:
     """The articles ``options`` select, newest publication first."""
     opts = options or ExportOptions()
-    if not (archive_dir / "index.sqlite").is_file():
-        if not archive_dir.exists():
-            raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
-        raise ArchiveError(str(archive_dir), "no index.sqlite here: run `scrape section` first")
-    with Index.open(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         if opts.all_versions:
             for version in index.iter_versions(opts.section, opts.type, opts.since):
                 yield version.json

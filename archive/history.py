@@ -168,7 +168,7 @@ def diff_versions(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change
 
 def article_history(archive_dir: Path, url: str) -> History:
     """Every version of the article at ``url`` with its captures, and its revisits."""
-    with Index.open_existing(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         candidate, rows = find_versions(index, url)
         versions = tuple(
             Version(n, r.content_hash, r.first_seen, r.last_seen, r.json,
@@ -202,7 +202,7 @@ def changes_since(archive_dir: Path, since: str) -> list[Edit]:
     """Every article with a new version first seen on or after ``since`` (ISO date), newest
     first, with what changed between its last two versions."""
     out = []
-    with Index.open_existing(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         for url in index.edited_since(since):
             rows = index.version_rows(url)
             old, new = rows[-2], rows[-1]

@@ -4,6 +4,11 @@ The index is derived data: everything in it can be rebuilt from the WARC files (
 reindex``), so when it is damaged the fix is to move it aside and rebuild. It is opened in WAL
 mode with a 10 s busy timeout, so readers (export) never block a running crawl.
 
+Commands that only read open it with ``Index.open_readonly``: SQLite's ``mode=ro``, which reads
+alongside a running crawl, and where that cannot work — a copy on a read-only mount, where the
+WAL's shared-memory file cannot be created — ``immutable=1``, which reads the file as it lies.
+Neither ever writes to the index, so an evidence copy on a read-only medium can be examined.
+
 Every mutating method is atomic on its own (a savepoint); ``commit()`` makes what has been
 recorded so far durable. The caller records a capture only after ``WarcWriter`` has returned
 it, so the index never refers to a WARC record that is not on disk.
@@ -19,6 +24,7 @@ and the page each reached, so that the next run reads on past it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from core.errors import ArchiveError
 from core.model import Article, Capture
@@ -36,6 +43,7 @@ from .runs import RunTables
 SCHEMA_VERSION = 4
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
 _REINDEX = "move it aside and run `scrape reindex` to rebuild it from the WARC files"
+REINDEX_ADVICE = "index out of date: run `scrape reindex`"
 
 _SCHEMA_V1 = """
 CREATE TABLE captures (
@@ -180,11 +188,27 @@ class Failure:
     attempts: int
 
 
-def _archive_error(path: Path, exc: sqlite3.Error) -> ArchiveError:
+def existing_index(archive_dir: Path) -> Path:
+    """The index file of an archive that must already exist; ArchiveError saying what to run."""
+    if archive_dir.exists() and not archive_dir.is_dir():
+        raise ArchiveError(str(archive_dir), "not an archive folder (it is a file)")
+    if not archive_dir.is_dir():
+        raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
+    path = index_path(archive_dir)
+    if not path.is_file():
+        if any((archive_dir / "warc").glob("*.warc.gz")):
+            raise ArchiveError(str(path), "the index is missing: run `scrape reindex`")
+        raise ArchiveError(str(archive_dir), "the archive is empty: run `scrape section` first")
+    return path
+
+
+def _archive_error(path: Path, exc: sqlite3.Error, *, reading: bool = False) -> ArchiveError:
     """The ArchiveError that tells the user what to do about an SQLite error."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return ArchiveError(str(path), "index is locked by another scrape process; try later")
+    if reading and "unable to open" in text:
+        return ArchiveError(str(path), f"cannot open the index for reading ({text})")
     if "unable to open" in text or "readonly" in text:
         return ArchiveError(str(path), f"cannot open the index for writing ({text})")
     if "full" in text or "disk I/O" in text:  # SQLITE_FULL; EFBIG/ENOSPC surface as IOERR
@@ -203,6 +227,31 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that can never write to ``path`` (see the module notes)."""
+    uri = "file:" + quote(str(path.resolve()))
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=10.0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
+            raise
+    # Read-only folder, no shared-memory file: the file is read as it lies. Changes still in
+    # the write-ahead log would be ignored that way, so such a copy is refused instead.
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise ArchiveError(
+            str(path),
+            "this read-only copy of the index has changes in its write-ahead log "
+            f"({wal.name}) that cannot be read without its {path.name}-shm file: copy the "
+            "archive somewhere writable, or run `scrape reindex` on a writable copy",
+        )
+    return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> int:
@@ -250,17 +299,37 @@ class Index(RunTables):
             raise _archive_error(path, exc) from exc
 
     @classmethod
-    def open_existing(cls, archive_dir: Path) -> Index:
-        """Open the index of an archive that must already exist (for read-only commands)."""
+    def open_readonly(cls, archive_dir: Path) -> Index:
+        """Open the index of an existing archive for reading only (the commands that only read).
+
+        It is never created, changed or migrated: an index of an older schema is migrated
+        first only where the folder is writable; on a read-only copy that needs ``reindex``.
+        """
         archive_dir = Path(archive_dir)
-        if not archive_dir.is_dir():
-            raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
-        path = index_path(archive_dir)
-        if not path.is_file():
-            if any((archive_dir / "warc").glob("*.warc.gz")):
-                raise ArchiveError(str(path), "the index is missing: run `scrape reindex`")
-            raise ArchiveError(str(archive_dir), "the archive is empty: run `scrape section` first")
-        return cls.open_file(path)
+        path = existing_index(archive_dir)
+        try:
+            conn = _connect_readonly(path)
+        except sqlite3.Error as exc:
+            raise _archive_error(path, exc, reading=True) from exc
+        try:
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            if version < SCHEMA_VERSION:
+                conn.close()
+                if not os.access(archive_dir, os.W_OK):
+                    raise ArchiveError(
+                        str(path), f"index out of date (schema {version}, this scraper reads "
+                        f"{SCHEMA_VERSION}): run `scrape reindex` on a writable copy",
+                    )  # fmt: skip
+                cls.open_file(path).close()  # migrated once, then read as usual
+                conn = _connect_readonly(path)
+            migrate(conn, path)  # now only checks: a newer schema, missing tables
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _archive_error(path, exc, reading=True) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
 
     # ------------------------------------------------------------------ plumbing
 

@@ -12,6 +12,7 @@ cron and systemd report) instead of ``ArchiveLocked`` (exit code 4, an ordinary 
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -27,6 +28,11 @@ from core.errors import ArchiveError, ArchiveLocked, StaleLock
 LOCK_NAME = ".lock"
 GRACE = timedelta(minutes=10)  # past its deadline by more than this: the holder is hung
 STALE_AFTER = timedelta(days=1)  # held longer than this: stale whatever the holder said
+READ_ONLY = (
+    "the archive is read-only and this command writes to it (the commands that only read work "
+    "on it: quote, show, verify, export, history, changes, bundle)"
+)
+_READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,8 @@ class ArchiveLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
+            if exc.errno in _READ_ONLY:
+                raise ArchiveError(str(self.path.parent), READ_ONLY) from exc
             raise ArchiveError(str(self.path), f"cannot open the lock file: {exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

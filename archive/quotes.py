@@ -314,7 +314,7 @@ def find_quote(archive_dir: Path, query: QuoteQuery) -> list[QuoteMatch]:
             f"quote {query.text.strip()!r} is too short: give at least "
             f"{MIN_QUOTE_CHARS} letters or digits"
         )
-    with Index.open_existing(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         if index.article_count() == 0:
             raise ArchiveError(str(archive_dir), "the archive has no articles yet")
         urls = list(dict.fromkeys(v.url for v in _candidates(index, qw, query.candidates)))

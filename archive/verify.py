@@ -225,7 +225,7 @@ def verify_archive(archive_dir: Path) -> VerifyReport:
     if not index_path(archive_dir).is_file():
         report.add(str(index_path(archive_dir)), "the index is missing: run `scrape reindex`")
         return report
-    with Index.open_existing(archive_dir) as index:
+    with Index.open_readonly(archive_dir) as index:
         _check_index(report, index, by_id)
         check_revisits(report, by_id, index.all_revisits())
     return report

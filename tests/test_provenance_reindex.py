@@ -71,7 +71,7 @@ def test_corrupt_index_is_replaced(archive: Path) -> None:
     before = snapshot(archive, with_listing_data=False)
     (archive / "index.sqlite").write_bytes(b"garbage" * 1000)
     with pytest.raises(ArchiveError, match="scrape reindex"):
-        Index.open_existing(archive)
+        Index.open_readonly(archive)
     reindex(archive)
     assert snapshot(archive, with_listing_data=False) == before
 
