@@ -324,8 +324,10 @@ def quote(
         views.print_match(out, m)
     if not matches:
         err.print("no article in the archive contains this quote")
-    if arc.any_tampered(matches):
-        err.print("[bold red]TAMPERED[/bold red]: stored bytes differ from when they were captured")
+    failed = arc.failed_checks(matches)
+    for state in (s for s in views.MEANINGS if s in failed):
+        err.print(views.MEANINGS[state])
+    if failed:
         raise typer.Exit(EXIT_ARCHIVE)
     raise typer.Exit(EXIT_OK if matches else EXIT_PARTIAL)
 

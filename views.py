@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from core.sanitize import for_terminal
+from core.words import plural
 
 if TYPE_CHECKING:  # only for annotations: importing them would slow every command's start
     from archive import QuoteMatch, VerifyReport
@@ -31,6 +32,21 @@ STATES = {
     "verified": "[green]verified[/green]",
     "tampered": "[bold red]TAMPERED[/bold red]",
     "missing": "[bold red]MISSING[/bold red]",
+    "index": "[yellow]index out of date[/yellow]",
+}
+#: How each kind of problem is labelled: TAMPERED only for bytes that differ from their digest.
+LABELS = {
+    "tampered": "[bold red]TAMPERED[/bold red]",
+    "missing": "[bold red]MISSING[/bold red]",
+    "index": "[yellow]index out of date[/yellow]",
+    "invalid": "[bold red]INVALID[/bold red]",
+}
+#: What each state of a capture, or kind of problem, tells the user (``scrape quote``/``show``).
+MEANINGS = {
+    "tampered": "TAMPERED: stored bytes differ from their digest",
+    "missing": "MISSING: stored bytes are gone (a WARC file or part of one)",
+    "index": "index out of date: run `scrape reindex`",
+    "invalid": "INVALID: not as this scraper writes it",
 }
 
 
@@ -152,17 +168,23 @@ def print_match(console: Console, m: QuoteMatch) -> None:
 
 
 def print_report(console: Console, report: VerifyReport) -> None:
-    """What ``verify`` checked and every problem it found."""
-    console.print(
-        f"checked {report.files} files, {report.records} records, {report.captures} "
-        f"captures, {report.versions} versions in {for_terminal(report.target)}"
-    )
+    """What ``verify`` checked and every problem it found, each labelled with its kind."""
+    counts = ", ".join(plural(n, noun) for n, noun in (
+        (report.files, "file"), (report.records, "record"), (report.captures, "capture"),
+        (report.versions, "version")))  # fmt: skip
+    console.print(f"checked {counts} in {for_terminal(report.target)}")
+    for note in report.notes:
+        console.print(f"[yellow]note[/yellow] {for_terminal(note)}")
     for p in report.problems:
-        console.print(f"[bold red]TAMPERED[/bold red] {for_terminal(p)}")
+        console.print(f"{LABELS.get(p.kind, p.kind)} {for_terminal(p)}")
     if report.ok:
         console.print("[green]intact[/green]: every digest and pointer checks out")
-    else:
-        console.print(f"[bold red]{len(report.problems)} problem(s)[/bold red]")
+        return
+    kinds = [(report.count(k), k) for k in LABELS if report.count(k)]
+    said = ", ".join(f"{n} {MEANINGS[k].split(':')[0]}" for n, k in kinds)
+    console.print(f"[bold red]{plural(len(report.problems), 'problem')}[/bold red] ({said})")
+    if report.count("index"):
+        console.print("the index is out of date: run `scrape reindex` (it reads the WARC files)")
 
 
 def print_diff(console: Console, old: dict[str, Any], new: dict[str, Any]) -> None:

@@ -52,7 +52,7 @@ _WHERE = {
     "warc_name": "layout",
     "QuoteMatch": "quotes",
     "QuoteQuery": "quotes",
-    "any_tampered": "quotes",
+    "failed_checks": "quotes",
     "find_quote": "quotes",
     "WarcRecord": "reader",
     "iter_metadata": "reader",
@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
     from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, utc_now, warc_name
     from .parquet import export_parquet
-    from .quotes import QuoteMatch, QuoteQuery, any_tampered, find_quote
+    from .quotes import QuoteMatch, QuoteQuery, failed_checks, find_quote
     from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
     from .rebuild import ReindexReport, reindex
     from .replay import ReplaySetup, prepare_replay, serve
@@ -129,7 +129,6 @@ __all__ = [
     "VersionRow",
     "WarcRecord",
     "WarcWriter",
-    "any_tampered",
     "apply_event",
     "article_details",
     "article_json_path",
@@ -139,6 +138,7 @@ __all__ = [
     "closed_warcs",
     "export_articles",
     "export_parquet",
+    "failed_checks",
     "failure_event",
     "find_quote",
     "infer_kind",

@@ -41,7 +41,7 @@ from .events import ARTICLE_KINDS
 from .index import Index
 from .layout import iso_utc
 from .reader import read_record
-from .scan import ScannedRecord, scan_file, scan_stream
+from .scan import MISSING, TAMPERED, ScannedRecord, scan_file, scan_stream
 from .verify import VerifyReport, check_revisits, warc_path
 
 WACZ_VERSION = "1.1.1"
@@ -180,7 +180,7 @@ def _check_package(zf: zipfile.ZipFile, report: VerifyReport) -> dict[str, Any]:
     names = set(zf.namelist())
     for special in _SPECIAL:
         if special not in names:
-            report.add(special, "missing from the bundle")
+            report.add(special, "missing from the bundle", MISSING)
             return {}
     package_bytes = zf.read("datapackage.json")
     claimed = json.loads(zf.read("datapackage-digest.json")).get("hash")
@@ -192,12 +192,12 @@ def _check_package(zf: zipfile.ZipFile, report: VerifyReport) -> dict[str, Any]:
         path = res.get("path", "")
         listed.add(path)
         if path not in names:
-            report.add(path, "listed in datapackage.json but missing")
+            report.add(path, "listed in datapackage.json but missing", MISSING)
             continue
         content = zf.read(path)
         report.files += 1
         if sha256_hex(content) != res.get("hash") or len(content) != res.get("bytes"):
-            report.add(path, "size or SHA-256 differs from datapackage.json: TAMPERED")
+            report.add(path, "size or SHA-256 differs from datapackage.json", TAMPERED)
     for extra in sorted(names - listed - set(_SPECIAL)):
         report.add(extra, "not listed in datapackage.json")
     return package
@@ -223,8 +223,8 @@ def verify_wacz(path: Path) -> VerifyReport:
                     for rec in scan_stream(fh, Path(name).name):  # type: ignore[arg-type]
                         report.records += 1
                         records[(rec.warc_file, rec.offset)] = rec
-                        for what in rec.problems:
-                            report.add(f"{name}@{rec.offset}", what)
+                        if rec.problems:
+                            report.add_scanned(f"{name}@{rec.offset}", rec)
                         if rec.rec_type == "metadata" and rec.block:
                             event = json.loads(rec.block)
                             if event.get("kind", "article") in ARTICLE_KINDS:

@@ -43,7 +43,6 @@ from .runs import RunTables
 SCHEMA_VERSION = 4
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
 _REINDEX = "move it aside and run `scrape reindex` to rebuild it from the WARC files"
-REINDEX_ADVICE = "index out of date: run `scrape reindex`"
 
 _SCHEMA_V1 = """
 CREATE TABLE captures (

@@ -324,6 +324,10 @@ def find_quote(archive_dir: Path, query: QuoteQuery) -> list[QuoteMatch]:
         return [_with_captures(index, archive_dir, m, query.verify) for m in matches[: query.limit]]
 
 
-def any_tampered(matches: list[QuoteMatch]) -> bool:
-    """Whether any capture of any match failed re-verification (tampered or missing)."""
-    return any(c.check.status not in (VERIFIED, "unchecked") for m in matches for c in m.captures)
+def failed_checks(matches: list[QuoteMatch]) -> set[str]:
+    """The states of the captures of ``matches`` that did not verify: ``tampered``, ``missing``
+    or ``index`` (see ``CaptureCheck``); empty when every capture checked out."""
+    return {
+        c.check.status for m in matches for c in m.captures
+        if c.check.status not in (VERIFIED, "unchecked")
+    }  # fmt: skip

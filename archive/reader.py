@@ -29,7 +29,7 @@ from core.model import Headers
 
 from .layout import closed_warcs
 
-_CHECK_HINT = "check it with `warcio check`"
+_CHECK_HINT = "`scrape verify` says which records are damaged"
 
 
 def payload_digest_of(data: bytes) -> str:
@@ -146,6 +146,15 @@ def _problem(rec: ArcWarcRecord, record: WarcRecord) -> str | None:
 _WARCIO_ERRORS = (ArchiveLoadFailed, EOFError, zlib.error, ValueError, AttributeError)
 
 
+def _why(exc: BaseException) -> str:
+    """What went wrong, in words: warcio's messages quote the bytes it could not read."""
+    if isinstance(exc, zlib.error):
+        return "the gzip data is damaged"
+    if isinstance(exc, EOFError):
+        return "the file ends inside a record"
+    return "not a WARC record"
+
+
 def _iter_stream(fh: BinaryIO, path: Path, *, whole_file: bool) -> Iterator[WarcRecord]:
     """Records from ``fh``'s position on; with ``whole_file``, also check nothing is left over."""
     name = path.name.removesuffix(".open")
@@ -160,7 +169,7 @@ def _iter_stream(fh: BinaryIO, path: Path, *, whole_file: bool) -> Iterator[Warc
             break
         except _WARCIO_ERRORS as exc:
             raise ArchiveError(
-                str(path), f"damaged WARC data after offset {end} ({exc}); {_CHECK_HINT}"
+                str(path), f"damaged WARC data after offset {end} ({_why(exc)}); {_CHECK_HINT}"
             ) from exc
         problem = _problem(rec, record)
         if problem:

@@ -8,6 +8,13 @@ function the crawler used — gives the same versions, sightings, failures and c
 the crawl recorded. Responses no event describes (robots.txt, redirect hops, retried attempts)
 get their kind from the URL and status, exactly as the crawler assigned it.
 
+Damage is kept to the damaged record: the files are read by the strict reader
+(``archive.scan``), which goes on after damage at the next whole record, and the index is
+built from every record it can read; what it could not read is listed in the report. A record
+that reads but whose bytes differ from their digest is indexed all the same (and listed), and an
+article whose response is unreadable keeps its pointer to it: the index must go on pointing at
+the evidence, so that ``quote``, ``show`` and ``verify`` say it is TAMPERED instead of silence.
+
 The new index is built beside the old one and moved into place with one atomic rename, so a
 failed rebuild leaves the old index untouched.
 
@@ -22,6 +29,7 @@ import contextlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +37,12 @@ from typing import Any
 from core.errors import ArchiveError
 from core.model import Capture
 
-from .events import apply_event, capture_kind, infer_kind
+from .events import ARTICLE_KINDS, apply_event, capture_kind, infer_kind
 from .index import Index
 from .layout import closed_warcs, fsync_dir, index_path, open_warcs
 from .lock import ArchiveLock
-from .reader import iter_records
 from .repair import repair_open_warcs, rewrite_repaired_json
+from .scan import ScannedRecord, scan_file
 
 
 @dataclass
@@ -45,6 +53,7 @@ class ReindexReport:
     records: int = 0
     captures: int = 0
     articles: int = 0
+    skipped: int = 0  # damaged stretches no record could be read from
     notes: list[str] = field(default_factory=list)
 
 
@@ -58,34 +67,70 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
-def _build(new: Index, paths: list[Path], open_files: set[Path], report: ReindexReport) -> None:
+def _capture(rec: ScannedRecord) -> Capture:
+    return Capture(
+        warc_file=rec.warc_file, offset=rec.offset, length=rec.length, record_id=rec.record_id,
+        payload_digest=rec.payload_digest or "", fetched_at=rec.header("WARC-Date") or "",
+        status=rec.http_status or 0,
+    )  # fmt: skip
+
+
+def _event(rec: ScannedRecord) -> dict[str, Any] | str:
+    """The crawl event a JSON metadata record holds, or why it holds none."""
+    try:
+        data = json.loads(rec.block or b"")
+    except ValueError as exc:
+        return f"metadata record is not valid JSON ({exc})"
+    return data if isinstance(data, dict) else "metadata record is not a JSON object"
+
+
+def _read(path: Path, report: ReindexReport) -> Iterator[ScannedRecord]:
+    """The records of ``path`` the index can be built from; the others are noted and skipped.
+    A record that reads but whose bytes differ from their digest is kept (and noted): the
+    index must still point at it, so that ``quote``, ``show`` and ``verify`` say TAMPERED."""
+    for rec in scan_file(path):
+        report.records += 1
+        where = f"{rec.warc_file}@{rec.offset}"
+        if not rec.problems:
+            yield rec
+        elif rec.record_id and rec.rec_type:
+            report.notes.append(f"{where}: indexed, but {'; '.join(rec.problems)} — its bytes "
+                                "differ from their digest (see `scrape verify`)")  # fmt: skip
+            yield rec
+        else:
+            report.skipped += 1
+            report.notes.append(f"skipped {where} ({rec.length} bytes): {'; '.join(rec.problems)}")
+
+
+def _build(new: Index, paths: list[Path], report: ReindexReport) -> None:
     captures: list[tuple[Capture, str]] = []
     kinds: dict[str, str] = {}
     events: list[dict[str, Any]] = []
     for path in paths:
         report.files += 1
-        try:
-            for rec in iter_records(path):
-                report.records += 1
-                if rec.rec_type == "response" and rec.target_uri:
-                    cap = Capture(
-                        warc_file=rec.warc_file, offset=rec.offset, length=rec.length,
-                        record_id=rec.record_id, payload_digest=rec.header("WARC-Payload-Digest")
-                        or "", fetched_at=rec.date or "", status=rec.http_status or 0,
-                    )  # fmt: skip
-                    captures.append((cap, rec.target_uri))
-                elif rec.rec_type == "metadata" and "json" in (rec.content_type or ""):
-                    event = _article_json(rec.body, f"{path.name}@{rec.offset}")
-                    events.append(event)
-                    refers, kind = rec.header("WARC-Refers-To"), capture_kind(event)
-                    if refers and kind:
-                        kinds[refers] = kind
-        except ArchiveError as exc:
-            if path not in open_files:
-                raise ArchiveError(
-                    str(path), f"{exc}; run `scrape verify` — the index was not replaced"
-                ) from exc
-            report.notes.append(f"{path.name}: read up to the damage left by a stopped crawl")
+        for rec in _read(path, report):
+            if rec.rec_type == "response" and rec.header("WARC-Target-URI"):
+                captures.append((_capture(rec), rec.header("WARC-Target-URI") or ""))
+            elif rec.rec_type == "metadata" and "json" in (rec.header("Content-Type") or ""):
+                event = _event(rec)
+                if isinstance(event, str):
+                    report.notes.append(f"skipped {rec.warc_file}@{rec.offset}: {event}")
+                    continue
+                events.append(event)
+                refers, kind = rec.header("WARC-Refers-To"), capture_kind(event)
+                if refers and kind:
+                    kinds[refers] = kind
+    read = {cap.record_id for cap, _url in captures}
+    for event in events:  # an article whose response was skipped keeps its pointer to it
+        cap = event.get("capture") if event.get("kind", "article") in ARTICLE_KINDS else None
+        if isinstance(cap, dict) and cap.get("record_id") not in read:
+            with contextlib.suppress(TypeError):
+                captures.append((Capture(**cap), str(event.get("fetched_url") or event["url"])))
+                read.add(str(cap["record_id"]))
+                report.notes.append(
+                    f"{cap['warc_file']}@{cap['offset']}: the response of {event['url']} is "
+                    "damaged; the index keeps where it was, so `scrape quote` and `show` say so"
+                )
     for cap, url in captures:
         new.add_capture(cap, url, kinds.get(cap.record_id) or infer_kind(url, cap.status))
         report.captures += 1
@@ -93,16 +138,6 @@ def _build(new: Index, paths: list[Path], open_files: set[Path], report: Reindex
         if apply_event(new, event) is not None:
             report.articles += 1
     new.commit()
-
-
-def _article_json(body: bytes, where: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise ArchiveError(where, f"metadata record is not valid JSON ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ArchiveError(where, "metadata record is not a JSON object")
-    return data
 
 
 def _fold_wal(path: Path) -> None:
@@ -140,7 +175,7 @@ def rebuild_index(archive_dir: Path) -> ReindexReport:
     report = ReindexReport()
     try:
         with Index.open_file(tmp) as new:
-            _build(new, [*closed, *still_open], set(still_open), report)
+            _build(new, [*closed, *still_open], report)
         _fold_wal(tmp)
         if target.is_file():
             with contextlib.suppress(sqlite3.Error):

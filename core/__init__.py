@@ -4,6 +4,7 @@
     core.model     Article, Listing, Teaser, Exchange, Capture (frozen dataclasses)
     core.urls      canonical URLs of commonspace.eu and what a URL says about its page
     core.sanitize  text made safe for a terminal or a JSON line
+    core.words     counting words ("1 version", "2 versions")
 
 ``core`` imports nothing of this project. ``archive/`` (keeping bytes and records) and
 ``scraper/`` (getting pages and turning them into data) both stand on it; see

@@ -84,11 +84,13 @@ def test_iter_metadata_rejects_bad_json(tmp_path: Path) -> None:
 
 
 def test_damaged_file_raises_archive_error(tmp_path: Path) -> None:
-    """A file that is not a WARC raises ArchiveError suggesting `warcio check`."""
+    """A file that is not a WARC raises ArchiveError suggesting `scrape verify`, naming its
+    path once and quoting none of its bytes."""
     bad = tmp_path / "bad.warc.gz"
     bad.write_bytes(gzip.compress(b"this is not a WARC record\r\n\r\n"))
-    with pytest.raises(ArchiveError, match="warcio check"):
+    with pytest.raises(ArchiveError, match="scrape verify") as info:
         list(iter_records(bad))
+    assert str(info.value).count(str(bad)) == 1 and "this is not" not in str(info.value)
     with pytest.raises(ArchiveError):
         list(iter_records(tmp_path / "missing.warc.gz"))
 
@@ -100,5 +102,5 @@ def test_cut_off_file_is_reported(tmp_path: Path, cut: int) -> None:
         cap = writer.write_exchange(make_exchange())
     path = tmp_path / cap.warc_file
     path.write_bytes(path.read_bytes()[:cut])
-    with pytest.raises(ArchiveError, match="warcio check"):
+    with pytest.raises(ArchiveError, match="scrape verify"):
         list(iter_records(path))

@@ -88,7 +88,7 @@ def test_verify_reports_a_revisit_whose_original_is_gone(
     """A revisit record referring to a response the archive lacks is a problem."""
     _site, archive, _base = daily_archive
     report = VerifyReport(str(archive))
-    by_id = scan_records(report, sorted((archive / "warc").glob("*.warc.gz")))
+    by_id = scan_records(report, sorted((archive / "warc").glob("*.warc.gz"))).by_id
     rec = records(archive, "revisit")[0]
     del by_id[rec.header("WARC-Refers-To") or ""]
     check_revisits(report, by_id, ())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import Index, QuoteQuery, any_tampered, find_quote
+from archive import Index, QuoteQuery, failed_checks, find_quote
 from core.errors import ArchiveError, UsageError
 from tests.provenance_archive import ANALYSIS, BORDER, PEACE, QUOTE, build_archive
 
@@ -95,7 +95,7 @@ def test_tampered_byte_is_caught(archive: Path) -> None:
     flip_byte(archive / "warc" / cap.warc_file, cap.offset + cap.length // 2)
     [m] = find_quote(archive, QuoteQuery(QUOTE))
     assert [c.check.status for c in m.captures] == ["tampered", "verified"]
-    assert not m.verified and any_tampered([m])
+    assert not m.verified and failed_checks([m]) == {"tampered"}
 
 
 def test_missing_warc_file(archive: Path) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from archive import SCHEMA_VERSION, Index, QuoteQuery, find_quote, reindex
+from archive import SCHEMA_VERSION, Index, QuoteQuery, find_quote, reindex, verify_archive
+from archive.scan import scan_file
 from core.errors import ArchiveError
-from tests.provenance_archive import QUOTE, build_archive
+from tests.provenance_archive import PEACE, QUOTE, build_archive
 
 
 @pytest.fixture
@@ -76,15 +77,37 @@ def test_corrupt_index_is_replaced(archive: Path) -> None:
     assert snapshot(archive, with_listing_data=False) == before
 
 
-def test_damaged_warc_leaves_old_index(archive: Path) -> None:
-    """A damaged WARC stops the rebuild and leaves the old index untouched."""
+def test_torn_end_is_rebuilt_from_the_intact_records(archive: Path) -> None:
+    """A closed WARC cut short: the index is rebuilt from every whole record, the torn end is
+    listed as skipped, and nothing but the lock is left beside the index."""
     [warc] = (archive / "warc").iterdir()
+    records = list(scan_file(warc))
     warc.write_bytes(warc.read_bytes()[:-50])
-    old = (archive / "index.sqlite").read_bytes()
-    with pytest.raises(ArchiveError, match="scrape verify"):
-        reindex(archive)
-    assert (archive / "index.sqlite").read_bytes() == old
+    report = reindex(archive)
+    assert report.skipped == 1 and report.records == len(records)
+    [note] = report.notes
+    assert note.startswith(f"skipped {warc.name}@{records[-1].offset} ") and "torn" in note
     assert [p.name for p in archive.iterdir() if p.name.startswith(".")] == [".lock"]
+    [problem] = verify_archive(archive).problems  # only the cut-off record itself
+    assert problem.kind == "missing" and problem.where == f"{warc.name}@{records[-1].offset}"
+
+
+def test_flipped_byte_in_a_response_is_rebuilt_around(archive: Path) -> None:
+    """One byte flipped in an article's response: the rebuilt index has every other record,
+    still points at the damaged one, and quote says TAMPERED for that capture alone."""
+    [warc] = (archive / "warc").iterdir()
+    with Index.open(archive) as index:
+        [(first, _kind), (second, _)] = index.captures(PEACE)[:2]
+    data = bytearray(warc.read_bytes())
+    data[first.offset + first.length // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+    before = snapshot(archive)
+    report = reindex(archive)
+    assert report.skipped == 1 and any(PEACE in n and "damaged" in n for n in report.notes)
+    assert snapshot(archive)["latest"] == before["latest"]
+    [match] = find_quote(archive, QuoteQuery(QUOTE))
+    states = {c.capture.record_id: c.check.status for c in match.captures}
+    assert states == {first.record_id: "tampered", second.record_id: "verified"}
 
 
 def test_no_warcs(tmp_path: Path) -> None:
