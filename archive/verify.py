@@ -36,6 +36,7 @@ from pathlib import Path
 
 from core.errors import ArchiveError
 from core.model import Capture, article_from_dict
+from core.words import plural
 
 from .events import ARTICLE_KINDS
 from .index import Index
@@ -255,6 +256,7 @@ def _check_captures(report: VerifyReport, index: Index, scanned: Scanned) -> dic
     by_id, files = scanned.by_id, {r.warc_file for r in scanned.by_id.values()}
     files.update(r.warc_file for r in scanned.damaged)
     captures = {}
+    moved: dict[tuple[str, int], list[int]] = {}  # (file, shift): index offsets of moved records
     for capture, url, _kind in index.all_captures():
         report.captures += 1
         captures[capture.record_id] = capture
@@ -267,11 +269,17 @@ def _check_captures(report: VerifyReport, index: Index, scanned: Scanned) -> dic
         elif record is None or record.warc_file != capture.warc_file:
             report.add(where, f"no such record in {capture.warc_file}", INDEX)
         elif record.offset != capture.offset:
-            what = f"index says offset {capture.offset}, record is at {record.offset}"
-            report.add(where, what, INDEX)
+            moved.setdefault((capture.warc_file, record.offset - capture.offset), []).append(
+                capture.offset
+            )
         elif found := _record_matches(record, capture):
             kind, why = found
             report.add(where, why, kind)
+    for (warc_file, shift), offsets in moved.items():  # one problem per cut or insertion
+        way = "earlier" if shift < 0 else "later"
+        what = f"{plural(len(offsets), 'capture')} from here on are {plural(abs(shift), 'byte')}"
+        what += f" {way} in the file than the index says (bytes before them were cut or added)"
+        report.add(f"{warc_file}@{min(offsets)}", what, INDEX)
     return captures
 
 
