@@ -18,6 +18,7 @@ DEFAULT_ARCHIVE = Path("commonspace-archive")
 DEFAULT_TIMEOUT = 60.0  # seconds for a whole request: connect, headers and body
 DAILY_MAX_RUNTIME = 2 * 3600.0  # seconds: the default --max-runtime of `scrape daily`
 DAY = 86_400.0
+MAX_CONCURRENCY = 16  # requests in flight at once: more is not polite to one site
 CONTACT_URL = "https://github.com/links-europe/commonspace-scraper"
 
 
@@ -55,8 +56,10 @@ class CrawlConfig:
         check_seconds("--timeout", self.timeout)
         if self.max_runtime is not None:
             check_seconds("--max-runtime", self.max_runtime, most=7 * DAY)
-        if self.concurrency < 1:
-            raise UsageError(f"--concurrency must be at least 1, not {self.concurrency}")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise UsageError(
+                f"--concurrency must be from 1 to {MAX_CONCURRENCY}, not {self.concurrency}"
+            )
         if self.pages is not None and self.pages < 1:
             raise UsageError(f"--pages must be at least 1, not {self.pages}")
         if not self.base_url.startswith(("http://", "https://")):

@@ -56,18 +56,37 @@ from .fetch import Fetched
 from .parse import parse_feed, parse_page
 from .sections import ALL_SECTIONS, resolve_section
 
+MAX_DAYS = 3650  # ten years: the longest re-check schedule a config file may ask for
 DRIFT_FIELDS = ("title", "published", "body", "lede", "source", "authors", "section", "type")
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """When to fetch an archived article again, by its age since publication."""
+    """When to fetch an archived article again, by its age since publication. Each value is a
+    whole number of days from 1 to ``MAX_DAYS``, ``every_run_days`` at most ``until_days``;
+    ``enabled=False`` (``recheck = false`` in the config file) re-checks nothing."""
 
     every_run_days: int = 3  # every run while younger than this
     until_days: int = 30  # then every ``interval_days`` up to this age; never after
     interval_days: int = 7
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("every_run_days", "until_days", "interval_days"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise UsageError(f"{name} must be a whole number of days, not {value!r}")
+            if not 1 <= value <= MAX_DAYS:
+                raise UsageError(f"{name} must be from 1 to {MAX_DAYS} days, not {value}")
+        if self.every_run_days > self.until_days:
+            raise UsageError(
+                f"every_run_days ({self.every_run_days}) must not be more than until_days "
+                f"({self.until_days})"
+            )
 
     def due(self, published: datetime, last_checked: datetime, now: datetime) -> bool:
+        if not self.enabled:
+            return False
         age = now - published
         if age > timedelta(days=self.until_days):
             return False
@@ -113,20 +132,27 @@ def read_toml(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key == "sections" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            if not value:
+                raise UsageError(f"{path}: sections = [] names no section; leave the key out to "
+                                 "cover every section")  # fmt: skip
             out["sections"] = tuple(value)
         elif key == "feeds" and isinstance(value, bool):
             out["feeds"] = value
+        elif key == "recheck" and value is False:
+            out["schedule"] = Schedule(enabled=False)
         elif key == "recheck" and isinstance(value, dict):
+            unknown = set(value) - {"every_run_days", "until_days", "interval_days"}
+            if unknown:
+                raise UsageError(f"{path}: [recheck] takes every_run_days, until_days and "
+                                 f"interval_days, not {', '.join(sorted(unknown))}")  # fmt: skip
             try:
-                out["schedule"] = Schedule(**{k: int(v) for k, v in value.items()})
-            except (TypeError, ValueError):
-                raise UsageError(
-                    f"{path}: [recheck] takes every_run_days, until_days, interval_days"
-                ) from None
+                out["schedule"] = Schedule(**value)
+            except UsageError as exc:
+                raise UsageError(f"{path}: [recheck] {exc}") from None
         else:
             raise UsageError(
                 f"{path}: unknown or malformed key {key!r} (sections = [...], feeds = true, "
-                "[recheck] every_run_days/until_days/interval_days)"
+                "recheck = false, [recheck] every_run_days/until_days/interval_days)"
             )
     return out
 
@@ -303,6 +329,8 @@ class DailyCrawler(Crawler):
         """Fetch again the recent articles the schedule says are due, conditionally."""
         now = self.daily.now or datetime.now(UTC)
         schedule = self.daily.schedule
+        if not schedule.enabled:
+            return
         horizon = (now - timedelta(days=schedule.until_days)).date().isoformat()
         items = []
         for url, published, last_seen in self.index.recent_articles(horizon):

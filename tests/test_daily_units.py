@@ -84,3 +84,36 @@ def test_toml_config_is_checked(tmp_path: Path) -> None:
     path.write_text("[recheck]\nhourly = 1\n")
     with pytest.raises(UsageError, match="recheck"):
         read_toml(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[recheck]\nuntil_days = 1e400\n", "until_days must be a whole number of days"),
+        ("[recheck]\nuntil_days = 2.5\n", "until_days must be a whole number of days"),
+        ("[recheck]\ninterval_days = 0\n", "interval_days must be from 1 to 3650 days, not 0"),
+        ("[recheck]\nevery_run_days = -1\n", "every_run_days must be from 1 to 3650"),
+        ("[recheck]\nuntil_days = 99999999999\n", "until_days must be from 1 to 3650"),
+        ("[recheck]\nuntil_days = true\n", "until_days must be a whole number of days"),
+        ("[recheck]\nevery_run_days = 9\nuntil_days = 5\n", "must not be more than until_days"),
+        ("sections = []\n", "sections = [] names no section"),
+        ('recheck = "no"\n', "unknown or malformed key 'recheck'"),
+    ],
+)
+def test_config_values_are_range_checked(tmp_path: Path, text: str, said: str) -> None:
+    """Out-of-range, fractional, huge or empty config values are usage errors naming the key
+    and the file (never a traceback, never "all sections" for an empty list)."""
+    path = tmp_path / "daily.toml"
+    path.write_text(text)
+    with pytest.raises(UsageError) as info:
+        read_toml(path)
+    assert said in str(info.value) and str(path) in str(info.value)
+
+
+def test_recheck_false_turns_rechecks_off(tmp_path: Path) -> None:
+    """`recheck = false` gives a schedule under which nothing is ever due."""
+    path = tmp_path / "daily.toml"
+    path.write_text("recheck = false\n")
+    schedule = read_toml(path)["schedule"]
+    now = datetime(2025, 9, 30, tzinfo=UTC)
+    assert not schedule.enabled and not schedule.due(now, now - timedelta(days=9), now)
