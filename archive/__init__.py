@@ -36,6 +36,7 @@ _WHERE = {
     "log_event": "events",
     "soft404_event": "events",
     "ExportOptions": "export",
+    "count_articles": "export",
     "FORMATS": "export",
     "export_articles": "export",
     "export_parquet": "parquet",
@@ -85,7 +86,7 @@ if TYPE_CHECKING:
         log_event,
         soft404_event,
     )
-    from .export import FORMATS, ExportOptions, export_articles
+    from .export import FORMATS, ExportOptions, count_articles, export_articles
     from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
     from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, utc_now, warc_name
     from .parquet import export_parquet
@@ -136,6 +137,7 @@ __all__ = [
     "build_bundle",
     "check_capture",
     "closed_warcs",
+    "count_articles",
     "export_articles",
     "export_parquet",
     "failed_checks",

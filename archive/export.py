@@ -192,3 +192,10 @@ def export_articles(
             out.write(safe_json(export_record(article)) + "\n")
         count += 1
     return count
+
+
+def count_articles(archive_dir: Path, options: ExportOptions | None = None) -> int:
+    """How many articles ``options`` select (an ``--all-versions`` export has more rows)."""
+    opts = options or ExportOptions()
+    with Index.open_readonly(archive_dir) as index:
+        return index.article_count(opts.section, opts.type, opts.since)

@@ -37,7 +37,7 @@ from urllib.parse import quote
 from core.errors import ArchiveError
 from core.model import Article, Capture
 
-from .layout import DISK_ADVICE, index_path, utc_now
+from .layout import DISK_ADVICE, check_folder, index_path, utc_now
 from .runs import RunTables
 
 SCHEMA_VERSION = 4
@@ -189,9 +189,7 @@ class Failure:
 
 def existing_index(archive_dir: Path) -> Path:
     """The index file of an archive that must already exist; ArchiveError saying what to run."""
-    if archive_dir.exists() and not archive_dir.is_dir():
-        raise ArchiveError(str(archive_dir), "not an archive folder (it is a file)")
-    if not archive_dir.is_dir():
+    if not check_folder(archive_dir).is_dir():
         raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
     path = index_path(archive_dir)
     if not path.is_file():
@@ -505,9 +503,20 @@ class Index(RunTables):
             finally:
                 cursor.close()
 
-    def article_count(self) -> int:
+    def article_count(
+        self, section: str | None = None, type: str | None = None, since: str | None = None
+    ) -> int:
+        """How many articles (filtered as ``latest_articles``)."""
+        sql, params = ["SELECT COUNT(*) FROM articles a WHERE 1"], []
+        for column, value in (("section", section), ("type", type)):
+            if value is not None:
+                sql.append(f"AND a.{column} = ?")
+                params.append(value)
+        if since is not None:
+            sql.append("AND a.published >= ?")
+            params.append(since)
         with self._guard():
-            (n,) = self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+            (n,) = self._conn.execute(" ".join(sql), params).fetchone()
         return int(n)
 
     # ------------------------------------------------------------------ listings

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.errors import UsageError
+from core.errors import ArchiveError, UsageError
 
 WARC_DIR = "warc"
 INDEX_NAME = "index.sqlite"
 ARTICLES_DIR = "articles"
 OPEN_SUFFIX = ".open"
 DISK_ADVICE = "is the disk full? free some space and run again (what is archived is kept)"
+NOT_A_FOLDER = "not an archive folder (it is a file)"
 WARC_SUFFIX = ".warc.gz"
 
 _NAME_RE = re.compile(
@@ -35,6 +36,14 @@ _NAME_RE = re.compile(
 )
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 _HOST_BAD = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def check_folder(archive_dir: Path) -> Path:
+    """``archive_dir`` as a Path; ArchiveError if it exists and is not a folder."""
+    archive_dir = Path(archive_dir)
+    if archive_dir.exists() and not archive_dir.is_dir():
+        raise ArchiveError(str(archive_dir), NOT_A_FOLDER)
+    return archive_dir
 
 
 def warc_dir(archive_dir: Path) -> Path:

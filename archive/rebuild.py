@@ -39,7 +39,7 @@ from core.model import Capture
 
 from .events import ARTICLE_KINDS, apply_event, capture_kind, infer_kind
 from .index import Index
-from .layout import closed_warcs, fsync_dir, index_path, open_warcs
+from .layout import check_folder, closed_warcs, fsync_dir, index_path, open_warcs
 from .lock import ArchiveLock
 from .repair import repair_open_warcs, rewrite_repaired_json
 from .scan import ScannedRecord, scan_file
@@ -150,11 +150,10 @@ def reindex(archive_dir: Path) -> ReindexReport:
     """``scrape reindex``: under the archive lock, repair leftover ``.open`` files, then rebuild
     ``archive_dir/index.sqlite`` from the WARC files and replace the old one atomically."""
     archive_dir = Path(archive_dir)
-    if archive_dir.exists() and not archive_dir.is_dir():
-        raise ArchiveError(str(archive_dir), "not an archive folder (it is a file)")
+    check_folder(archive_dir)
     if not archive_dir.is_dir():
         raise ArchiveError(str(archive_dir), "no archive here: run `scrape section` first")
-    with ArchiveLock(archive_dir):
+    with ArchiveLock(archive_dir, command="reindex"):
         repairs = repair_open_warcs(archive_dir)
         report = rebuild_index(archive_dir)
         rewrite_repaired_json(archive_dir, repairs)

@@ -40,7 +40,7 @@ from core.words import plural
 
 from .events import ARTICLE_KINDS
 from .index import Index
-from .layout import OPEN_SUFFIX, closed_warcs, index_path, open_warcs, warc_dir
+from .layout import OPEN_SUFFIX, check_folder, closed_warcs, index_path, open_warcs, warc_dir
 from .scan import MISSING, TAMPERED, TORN, ScannedRecord, problem_kind, scan_file, scan_one
 
 VERIFIED = "verified"
@@ -324,8 +324,7 @@ def _check_versions(
 def verify_archive(archive_dir: Path) -> VerifyReport:
     """Check every WARC file of ``archive_dir`` and every pointer of its index."""
     archive_dir = Path(archive_dir)
-    if archive_dir.exists() and not archive_dir.is_dir():
-        raise ArchiveError(str(archive_dir), "not an archive folder (it is a file)")
+    check_folder(archive_dir)
     report = VerifyReport(str(archive_dir))
     paths = [*closed_warcs(archive_dir), *open_warcs(archive_dir)]
     if not paths and not index_path(archive_dir).is_file():

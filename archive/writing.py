@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import ArchiveError
-
-from .layout import closed_warcs
+from .layout import check_folder, closed_warcs
 from .lock import ArchiveLock, Holder
 from .rebuild import rebuild_index
 from .repair import Repair, repair_open_warcs, rewrite_repaired_json
@@ -40,14 +38,6 @@ class Recovery:
     notes: tuple[str, ...] = ()
     previous: Holder | None = None
     lock_path: str = ""
-
-
-def check_folder(archive_dir: Path) -> Path:
-    """``archive_dir`` as a Path; ArchiveError if it exists and is not a folder."""
-    archive_dir = Path(archive_dir)
-    if archive_dir.exists() and not archive_dir.is_dir():
-        raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
-    return archive_dir
 
 
 def recover(archive_dir: Path) -> Recovery:

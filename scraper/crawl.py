@@ -36,6 +36,7 @@ from archive import (
     utc_now,
     write_article_json,
 )
+from archive.layout import NOT_A_FOLDER
 from archive.writing import Recovery, writing
 from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Exchange, Listing, Teaser
@@ -151,7 +152,7 @@ class Crawler:
         except OSError as exc:
             raise ArchiveError(str(archive_dir), f"cannot create archive folder: {exc}") from exc
         if not archive_dir.is_dir():
-            raise ArchiveError(str(archive_dir), "archive path exists and is not a folder")
+            raise ArchiveError(str(archive_dir), NOT_A_FOLDER)
         host = (urlsplit(self.config.base_url).netloc or "site").lower()
         self._index = Index.open(archive_dir)
         failed = False  # an error is on its way out: closing must not replace it with its own

@@ -35,6 +35,7 @@ def test_archive_exports() -> None:
         "build_bundle",
         "check_capture",
         "closed_warcs",
+        "count_articles",
         "export_articles",
         "export_parquet",
         "failed_checks",
