@@ -9,6 +9,7 @@ import scraper.parse
 def test_parse_exports() -> None:
     """scraper.parse exports exactly the documented functions."""
     assert sorted(scraper.parse.__all__) == [
+        "declared_url",
         "node_id_from_guid",
         "page_kind",
         "parse_article",

@@ -30,6 +30,21 @@ class Context:
     warnings: list[str]
 
 
+def declared_url(html: bytes, base: str) -> str | None:
+    """The URL a saved page names for itself — ``<link rel=canonical>``, ``og:url`` or the
+    shortlink, resolved against ``base`` — or None. ``scrape parse FILE`` reads a page given
+    without ``--url`` as served there."""
+    try:
+        meta = read_meta(parse_page_tree(html, base))
+    except ParseError:
+        return None
+    for raw in (meta.rel("canonical"), meta.first("og:url"), meta.rel("shortlink")):
+        link = canonical_link(raw, base) if raw else None
+        if link:
+            return link
+    return None
+
+
 def build_context(html: bytes, url: str) -> Context:
     """Parse ``html`` fetched from ``url``; ParseError for input that is not a page."""
     try:
