@@ -10,10 +10,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 import archive as arc  # lazy (PEP 562): each command loads only the modules it uses
 import views
+from cmdline import (
+    ArchiveOpt,
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    DelayOpt,
+    HelpCommand,
+    HelpGroup,
+    JsonOpt,
+    MaxRuntimeOpt,
+    PagesOpt,
+    PlainOpt,
+    SinceOpt,
+    TimeoutOpt,
+    UrlArg,
+    UserAgentOpt,
+    run,
+)
 from core.errors import (
     EXIT_ARCHIVE,
     EXIT_DEADLINE,
@@ -23,10 +39,12 @@ from core.errors import (
     EXIT_PARTIAL,
     EXIT_UNREACHABLE,
     LayoutDrift,
+    ParseError,
     ScraperError,
     UsageError,
 )
 from core.sanitize import for_terminal, safe_json
+from core.words import plural
 from scraper import __version__
 from scraper.config import (
     DAILY_MAX_RUNTIME,
@@ -49,60 +67,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: one line per option, no boxes
+    cls=HelpGroup,
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-ArchiveOpt = Annotated[
-    Path,
-    typer.Option(
-        "--archive",
-        envvar="SCRAPE_ARCHIVE",
-        help="Archive folder (WARCs, index, JSON).",
-        file_okay=True,
-        dir_okay=True,
-    ),
-]
-BaseUrlOpt = Annotated[
-    str, typer.Option("--base-url", envvar="SCRAPE_BASE_URL", help="Site to scrape.")
-]
-PagesOpt = Annotated[
-    int | None, typer.Option("--pages", help="Stop after this many listing pages.", min=1)
-]
-SinceOpt = Annotated[
-    str | None,
-    typer.Option("--since", help="Stop paging once a whole page is older than YYYY-MM-DD."),
-]
-DelayOpt = Annotated[
-    float, typer.Option("--delay", help="Seconds between requests (robots.txt may ask more).")
-]
-ConcurrencyOpt = Annotated[
-    int, typer.Option("--concurrency", help="Requests in flight at once.", min=1)
-]
-TimeoutOpt = Annotated[
-    float,
-    typer.Option(
-        "--timeout",
-        help="Seconds one request may take in all (connect, headers and body together).",
-    ),
-]
-MaxRuntimeOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--max-runtime",
-        help="Stop the run after this long (2h, 90m, 3600); what is left is done next run. "
-        "0 = no limit.",
-    ),
-]
-UserAgentOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--user-agent",
-        envvar="SCRAPE_USER_AGENT",
-        help="User-Agent to send: name the tool and a contact URL or e-mail.",
-    ),
-]
-
 
 def _since(value: str | None) -> date | None:
     if value is None:
@@ -164,7 +133,10 @@ def _fail(exc: ScraperError) -> typer.Exit:
 def section(
     section: Annotated[
         str,
-        typer.Argument(help="Region slug, region/<slug>, theme/<slug>, voices, or a listing URL."),
+        typer.Argument(
+            metavar="SECTION",
+            help="Region slug, region/<slug>, theme/<slug>, voices, or a listing URL.",
+        ),
     ],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     base_url: BaseUrlOpt = DEFAULT_BASE_URL,
@@ -194,7 +166,7 @@ def section(
 
 @app.command()
 def article(
-    urls: Annotated[list[str], typer.Argument(help="One or more article URLs.")],
+    urls: Annotated[list[str], typer.Argument(metavar="URL...", help="One or more article URLs.")],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     base_url: BaseUrlOpt = DEFAULT_BASE_URL,
     delay: DelayOpt = 1.0,
@@ -220,52 +192,63 @@ def article(
 
 @app.command()
 def parse(
-    path: Annotated[str, typer.Argument(help="A saved HTML file, or - for standard input.")],
+    path: Annotated[
+        str, typer.Argument(metavar="FILE", help="A saved HTML file, or - for standard input.")
+    ],
     url: Annotated[
-        str | None, typer.Option("--url", help="The URL the page was served at.")
+        str | None,
+        typer.Option(
+            "--url", metavar="URL", help="The URL the page was served at (default: the URL the "
+            "page names for itself, else the site's front page).",
+        ),
     ] = None,
 ) -> None:
     """Parse a saved page offline and print its JSON (an article or a listing)."""
     from scraper.parse import parse_page
+    from scraper.saved import read_saved_page
 
     try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-            page_url = url or "https://www.commonspace.eu/"
-        else:
-            file = Path(path)
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
-                raise UsageError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-            page_url = url or file.resolve().as_uri()
-        result = parse_page(data, page_url)
+        page = read_saved_page(path, url)
+        try:
+            result = parse_page(page.data, page.url)
+        except ParseError as exc:  # the input is not a page: bad input, named by its file
+            raise UsageError(f"{path}: {str(exc).removeprefix(exc.url + ': ')}") from None
     except ScraperError as exc:
         raise _fail(exc) from None
+    if page.guessed:
+        err.print(f"note: {for_terminal(path)} names no URL of its own; read as if served at "
+                  f"{page.url} (give --url for the one it came from)")  # fmt: skip
     sys.stdout.write(safe_json(result.to_dict(), indent=2) + "\n")
 
 
 @app.command()
 def export(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="jsonl, csv or parquet.")
+    ] = "jsonl",
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write here instead of standard output."),
     ] = None,
     all_versions: Annotated[
         bool, typer.Option("--all-versions", help="Every stored version, not only the latest.")
     ] = False,
-    section: Annotated[str | None, typer.Option("--section", help="Only this section.")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="Only this article type.")] = None,
+    section: Annotated[
+        str | None, typer.Option("--section", metavar="SECTION", help="Only this section.")
+    ] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", metavar="TYPE", help="Only this article type.")
+    ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only published on or after YYYY-MM-DD.")
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Only published on or after YYYY-MM-DD."),
     ] = None,
 ) -> None:
     """Articles in the archive (latest version by default), as JSON lines, CSV or Parquet."""
-    if fmt not in arc.FORMATS:
-        err.print(f"[red]error:[/red] --format {for_terminal(fmt)}: choose jsonl, csv or parquet")
-        raise typer.Exit(2)
     try:
+        if fmt not in arc.FORMATS:
+            raise UsageError(f"--format {fmt}: choose jsonl, csv or parquet")
         options = arc.ExportOptions(all_versions, section, type_, since)
         if fmt == "parquet":
             if out_file is None:
@@ -282,36 +265,50 @@ def export(
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
                 raise UsageError(f"{out_file}: cannot write ({exc.strerror or exc})") from None
+        articles = arc.count_articles(archive, options) if all_versions else count
     except ScraperError as exc:
         raise _fail(exc) from None
-    err.print(f"exported {count} articles")
+    if all_versions:
+        err.print(f"exported {plural(count, 'version')} of {plural(articles, 'article')}")
+    else:
+        err.print(f"exported {plural(count, 'article')} (the latest version of each)")
 
 
 @app.command()
-def sections(base_url: BaseUrlOpt = DEFAULT_BASE_URL) -> None:
+def sections(base_url: BaseUrlOpt = DEFAULT_BASE_URL, plain: PlainOpt = False) -> None:
     """List the regions, themes and other listings, with their URLs."""
     base = base_url.rstrip("/")
-    if not out.is_terminal:  # tab-separated for scripts: one listing a line
-        for s in ALL_SECTIONS:
-            sys.stdout.write(f"{s.path}\t{s.name}\t{s.kind}\t{s.url(base)}\n")
+    rows = [(s.path, s.name, s.kind, s.url(base)) for s in ALL_SECTIONS]
+    if plain or not out.is_terminal:  # tab-separated for scripts: one listing a line
+        views.print_tsv(out, ("section", "name", "kind", "url"), rows)
         return
-    table = Table("section", "name", "kind", "url")
-    for s in ALL_SECTIONS:
-        table.add_row(s.path, s.name, s.kind, s.url(base))
-    out.print(table)
+    views.print_records(out, ("", "name", "kind", "url"), rows, idents=("url",))
 
 
 # ---------------------------------------------------------------- provenance (quote … bundle)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+def _say_checks(failed: set[str]) -> None:
+    """One line on stderr for each way stored bytes failed to check out."""
+    for state in (s for s in views.MEANINGS if s in failed):
+        err.print(views.MEANINGS[state])
 
 
 @app.command()
 def quote(
-    text: Annotated[str, typer.Argument(help="The words to look for (a sentence or part).")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="The words to look for (a sentence or part).")
+    ],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most this many.", min=1)] = 10,
+    plain: PlainOpt = False,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", metavar="N", help="Show at most this many (1 to 1000).", min=1, max=1000
+        ),
+    ] = 10,
 ) -> None:
     """Where does this quote come from? Articles, versions, captures, verified bytes."""
     try:
@@ -320,24 +317,23 @@ def quote(
         raise _fail(exc) from None
     if as_json:
         sys.stdout.write(safe_json([m.to_dict() for m in matches]) + "\n")
-    for m in [] if as_json else matches:
-        views.print_match(out, m)
+    elif plain:
+        views.print_matches_tsv(out, matches)
+    else:
+        for m in matches:
+            views.print_match(out, m)
     if not matches:
         err.print("no article in the archive contains this quote")
     failed = arc.failed_checks(matches)
-    for state in (s for s in views.MEANINGS if s in failed):
-        err.print(views.MEANINGS[state])
-    if failed:
-        raise typer.Exit(EXIT_ARCHIVE)
-    raise typer.Exit(EXIT_OK if matches else EXIT_PARTIAL)
+    _say_checks(failed)
+    raise typer.Exit(EXIT_ARCHIVE if failed else EXIT_OK if matches else EXIT_PARTIAL)
 
 
 @app.command()
 def show(
-    url: Annotated[str, typer.Argument(help="The article URL.")],
-    archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    as_json: JsonOpt = False,
-) -> None:
+    url: UrlArg, archive: ArchiveOpt = DEFAULT_ARCHIVE, as_json: JsonOpt = False,
+    plain: PlainOpt = False,
+) -> None:  # fmt: skip
     """One article: its fields, every version and every capture (re-verified)."""
     try:
         d = arc.article_details(archive, url)
@@ -345,35 +341,17 @@ def show(
         raise _fail(exc) from None
     if as_json:
         sys.stdout.write(safe_json(d.to_dict()) + "\n")
-        raise typer.Exit(EXIT_OK if d.intact else EXIT_ARCHIVE)
-    fields = Table(show_header=False, box=None, pad_edge=False)
-    for key in ("title", "url", "section", "type", "published", "modified", "authors"):
-        fields.add_row(key, for_terminal(d.latest.get(key) or ""))
-    out.print(fields)
-    versions = views.evidence_table(
-        "version", "content hash", "first seen", "last seen", "captures"
-    )
-    for v in d.versions:
-        versions.add_row(str(v.number), v.content_hash, v.first_seen, v.last_seen,
-                         str(len(v.capture_ids)))  # fmt: skip
-    out.print(versions)
-    captures = views.evidence_table("fetched", "kind", "status", "WARC file", "offset", "record id",
-                               "bytes")  # fmt: skip
-    for c in d.captures:
-        cap = c.capture
-        state = views.STATES.get(c.check.status, c.check.status)
-        captures.add_row(cap.fetched_at, c.kind, str(cap.status), cap.warc_file, str(cap.offset),
-                         cap.record_id, state)  # fmt: skip
-    out.print(captures)
-    for listing, page, position, seen in d.sightings:
-        out.print(f"listed on {for_terminal(listing)} page {page} position {position} ({seen})")
+    else:
+        views.print_details(out, d, plain)
+    _say_checks({c.check.status for c in d.captures} - {"verified"})
     raise typer.Exit(EXIT_OK if d.intact else EXIT_ARCHIVE)
 
 
 @app.command()
 def verify(
     wacz: Annotated[
-        Path | None, typer.Argument(help="A bundle to check instead of the archive.")
+        Path | None,
+        typer.Argument(metavar="[FILE.wacz]", help="A bundle to check instead of the archive."),
     ] = None,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
 ) -> None:
@@ -393,43 +371,56 @@ def reindex_cmd(archive: ArchiveOpt = DEFAULT_ARCHIVE) -> None:
         report = arc.reindex(archive)
     except ScraperError as exc:
         raise _fail(exc) from None
-    out.print(f"read {report.files} WARC files ({report.records} records): "
-              f"{report.captures} captures, {report.articles} article records")  # fmt: skip
+    out.print(f"read {plural(report.files, 'WARC file')} ({plural(report.records, 'record')}): "
+              f"{plural(report.captures, 'capture')}, "
+              f"{plural(report.articles, 'article record')}")  # fmt: skip
     for note in report.notes:
         out.print(f"[yellow]note[/yellow] {for_terminal(note)}")
+    if report.skipped:
+        err.print(f"[yellow]{plural(report.skipped, 'damaged stretch', 'damaged stretches')} "
+                  "skipped[/yellow]: `scrape verify` says what they held")  # fmt: skip
 
 
 @app.command()
 def replay(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.", min=1)] = 8080,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1.", min=1, max=65535)
+    ] = 8080,
     print_only: Annotated[
         bool, typer.Option("--print", help="Write the index, print how to serve, exit.")
     ] = False,
 ) -> None:
     """Serve the archive for browsing with pywb on 127.0.0.1 (or print how)."""
+    from archive.replay import check_port
+
     try:
+        if not print_only:
+            check_port(port)
         setup = arc.prepare_replay(archive, port)
-        out.print(f"wrote {setup.captures} CDXJ lines to {for_terminal(setup.cdxj)}")
+        for note in setup.notes:
+            err.print(f"[yellow]note[/yellow] {for_terminal(note)}")
+        out.print(f"wrote {plural(setup.captures, 'CDXJ line')} to {for_terminal(setup.cdxj)}")
         if print_only or setup.wayback is None:
             if setup.wayback is None:
                 err.print("pywb is not installed; to replay the archive:")
             out.print(for_terminal(setup.instructions, one_line=False))
             raise typer.Exit(EXIT_OK)
-        out.print(f"serving {setup.url()} — Ctrl-C to stop")
-        code = arc.serve(setup)
+        code = arc.serve(setup, on_ready=lambda: out.print(
+            f"serving {setup.url()} — Ctrl-C to stop"))  # fmt: skip
     except ScraperError as exc:
         raise _fail(exc) from None
-    except KeyboardInterrupt:
-        raise typer.Exit(EXIT_INTERRUPTED) from None
     raise typer.Exit(code)
 
 
 @app.command()
 def bundle(
-    url: Annotated[str, typer.Argument(help="The article URL.")],
-    out_file: Annotated[Path, typer.Option("--out", help="The WACZ file to write.")],
+    url: UrlArg,
+    out_file: Annotated[
+        Path, typer.Option("--out", metavar="FILE.wacz", help="The WACZ file to write.")
+    ],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    plain: PlainOpt = False,
 ) -> None:
     """Write one article's evidence package: a WACZ with its WARC records and hashes."""
     try:
@@ -438,12 +429,7 @@ def bundle(
         )
     except ScraperError as exc:
         raise _fail(exc) from None
-    table = views.evidence_table("file", "bytes", "sha256")
-    for path, size, digest in report.resources:
-        table.add_row(path, str(size), digest)
-    out.print(table)
-    out.print(f"wrote {for_terminal(report.path)}: {report.records} records, "
-              f"{report.captures} captures of {for_terminal(report.url)}")  # fmt: skip
+    views.print_bundle(out, report, plain)
 
 
 # ---------------------------------------------------------------- daily, history, changes
@@ -469,14 +455,19 @@ def daily(
         str,
         typer.Option(
             "--max-runtime",
+            metavar="DURATION",
             help="Stop after this long (2h, 90m, 3600); the next run carries on. 0 = no limit.",
         ),
     ] = f"{DAILY_MAX_RUNTIME / 3600:g}h",
     section: Annotated[
-        list[str] | None, typer.Option("--section", help="Only this section (repeatable).")
+        list[str] | None,
+        typer.Option("--section", metavar="SECTION", help="Only this section (repeatable)."),
     ] = None,
     config_file: Annotated[
-        Path | None, typer.Option("--config", help="TOML file: sections, feeds, re-check schedule.")
+        Path | None,
+        typer.Option(
+            "--config", metavar="FILE", help="TOML file: sections, feeds, re-check schedule."
+        ),
     ] = None,
     as_json: JsonOpt = False,
     log_file: Annotated[
@@ -528,11 +519,16 @@ def daily(
 
 @app.command()
 def history(
-    url: Annotated[str, typer.Argument(help="The article URL.")],
+    url: UrlArg,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    old: Annotated[int | None, typer.Option("--from", help="Older version (number).")] = None,
-    new: Annotated[int | None, typer.Option("--to", help="Newer version (number).")] = None,
+    old: Annotated[
+        int | None, typer.Option("--from", metavar="N", help="Older version (number).", min=1)
+    ] = None,
+    new: Annotated[
+        int | None, typer.Option("--to", metavar="N", help="Newer version (number).", min=1)
+    ] = None,
     as_json: JsonOpt = False,
+    plain: PlainOpt = False,
 ) -> None:
     """An article's versions with their captures, and a word diff between two of them."""
     from archive.history import article_history, diff_versions
@@ -543,28 +539,27 @@ def history(
         a = h.version(old or max(1, b.number - 1))
     except ScraperError as exc:
         raise _fail(exc) from None
-    changes = diff_versions(a.json, b.json)
     if as_json:
+        changes = diff_versions(a.json, b.json)
         doc = dict(h.to_dict(), diff={"from": a.number, "to": b.number,
                                       "changes": [c.to_dict() for c in changes]})  # fmt: skip
         sys.stdout.write(safe_json(doc) + "\n")
         raise typer.Exit(EXIT_OK)
-    table = views.evidence_table("version", "content hash", "first seen", "last seen", "captures")
-    for v in h.versions:
-        caps = ", ".join(f"{c.fetched_at} {c.warc_file}@{c.offset}" for c in v.captures)
-        table.add_row(str(v.number), v.content_hash, v.first_seen, v.last_seen, caps)
-    out.print(table)
-    out.print(f"{len(h.revisits)} revisit(s): re-checked and found unchanged")
-    if a.number != b.number:
+    views.print_history(out, h, plain)
+    if a.number != b.number and not plain:
         out.print(f"[bold]version {a.number} → {b.number}[/bold]")
         views.print_diff(out, a.json, b.json)
 
 
 @app.command()
 def changes(
-    since: Annotated[str, typer.Option("--since", help="Edits first seen on or after YYYY-MM-DD.")],
+    since: Annotated[
+        str,
+        typer.Option("--since", metavar="DATE", help="Edits first seen on or after YYYY-MM-DD."),
+    ],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
+    plain: PlainOpt = False,
 ) -> None:
     """Every article edited since a date, with what kind of change."""
     from archive.history import changes_since
@@ -576,12 +571,8 @@ def changes(
     if as_json:
         sys.stdout.write(safe_json([e.to_dict() for e in edits]) + "\n")
         raise typer.Exit(EXIT_OK)
-    table = Table("changed", "versions", "what", "article")
-    for e in edits:
-        kinds = ", ".join(dict.fromkeys(c.kind for c in e.changes)) or "?"
-        table.add_row(e.changed_at, str(e.versions), kinds, for_terminal(f"{e.title}\n{e.url}"))
-    out.print(table)
-    err.print(f"{len(edits)} edited article(s) since {for_terminal(since)}")
+    views.print_changes(out, edits, plain)
+    err.print(f"{plural(len(edits), 'edited article')} since {for_terminal(since)}")
 
 
 @app.callback(invoke_without_command=True)
@@ -594,9 +585,13 @@ def _root(
         raise typer.Exit(0)
 
 
+for _command in app.registered_commands:  # every command's help without type placeholders
+    _command.cls = HelpCommand
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    sys.exit(run(app))
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def path_of(url: str) -> str:
 def test_crawl_succeeds_with_summary(first: Crawl) -> None:
     """A section crawl exits 0 and prints the summary."""
     assert first.exit_code == 0, first.output
-    assert "articles" in first.output and "WARC files" in first.output
+    assert "articles" in first.output and "WARC file " in first.output
 
 
 def test_every_listed_article_is_archived(first: Crawl, sample_site: SampleSite) -> None:
