@@ -77,18 +77,27 @@ def _wanted(index: Index, url: str) -> set[str]:
 
 
 def _select(path: Path, ids: set[str]) -> list[ScannedRecord]:
-    """The warcinfo of ``path`` and every record of ``ids`` or linked to one of them."""
-    chosen = []
+    """The warcinfo of ``path`` and every record of ``ids`` or linked to one of them.
+
+    Damage elsewhere in the file does not stop the bundle; damage that may be one of these
+    records does: a record of ``ids`` missing, or damaged bytes next to a chosen record (the
+    records of one capture are written one after another)."""
+    chosen, damaged = [], []
     for rec in scan_file(path):
         if rec.problems:
-            raise ArchiveError(
-                f"{path}@{rec.offset}", f"{'; '.join(rec.problems)}: run `scrape verify`"
-            )
+            damaged.append(rec)
+            continue
         linked = rec.header("WARC-Concurrent-To") in ids or rec.header("WARC-Refers-To") in ids
         if rec.rec_type == "warcinfo" or rec.record_id in ids or linked:
             chosen.append(rec)
     if not any(r.rec_type != "warcinfo" for r in chosen):
         return []
+    edges = {r.offset for r in chosen} | {r.offset + r.length for r in chosen}
+    for rec in damaged:
+        if rec.offset in edges or rec.offset + rec.length in edges:
+            raise ArchiveError(
+                f"{path}@{rec.offset}", f"{'; '.join(rec.problems)}: run `scrape verify`"
+            )
     return chosen
 
 

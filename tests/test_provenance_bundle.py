@@ -14,7 +14,7 @@ import pytest
 from archive import build_bundle, surt, verify_wacz
 from archive.cdxj import parse_cdxj_line
 from core.errors import ArchiveError, UsageError
-from tests.provenance_archive import PEACE, build_archive
+from tests.provenance_archive import ANALYSIS, PEACE, build_archive
 from tests.tools import wacz_validate
 
 
@@ -135,3 +135,17 @@ def test_bad_bundle_input(tmp_path: Path) -> None:
 def test_surt(url: str, key: str) -> None:
     """SURT keys follow the canonical form pywb looks captures up by."""
     assert surt(url) == key
+
+
+def test_damage_elsewhere_does_not_stop_a_bundle(tmp_path: Path) -> None:
+    """A flipped byte in another article's response: the bundle of this one is built and
+    verifies; a flipped byte in one of this article's records refuses the bundle in one line."""
+    caps = build_archive(tmp_path / "a")
+    warc = tmp_path / "a" / "warc" / caps["analysis"].warc_file
+    data = bytearray(warc.read_bytes())
+    data[caps["analysis"].offset + caps["analysis"].length // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+    report = build_bundle(tmp_path / "a", PEACE, tmp_path / "peace.wacz")
+    assert report.captures == 3 and verify_wacz(tmp_path / "peace.wacz").ok
+    with pytest.raises(ArchiveError, match="run `scrape verify`"):
+        build_bundle(tmp_path / "a", ANALYSIS, tmp_path / "analysis.wacz")
