@@ -132,12 +132,14 @@ EXIT_BUG = 70  # an unexpected error: a bug (EX_SOFTWARE); SCRAPE_DEBUG=1 shows 
 
 
 class _PipeClosed(BaseException):
-    """Standard output was closed by its reader (``scrape export | head``): stop quietly.
-    A BaseException, so that no ``except Exception`` on the way mistakes it for a failure."""
+    """Standard output (or error) was closed by its reader (``scrape export | head``): stop
+    quietly. A BaseException, so that no ``except Exception`` on the way mistakes it for a
+    failure; the files being written are closed on the way out as on any other stop."""
 
 
 class _PipeGuard:
-    """``sys.stdout`` while a command runs: a write to a closed pipe raises ``_PipeClosed``."""
+    """``sys.stdout`` or ``sys.stderr`` while a command runs: writing to a closed pipe raises
+    ``_PipeClosed`` instead of an OSError that typer would turn into exit code 1."""
 
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
@@ -158,27 +160,35 @@ class _PipeGuard:
         return getattr(self.inner, name)
 
 
-def _quiet_stdout() -> None:
-    """Point file descriptor 1 at /dev/null, so that nothing more (the interpreter's last
-    flush included) fails on the closed pipe."""
+def _quiet(stream: TextIO | None, fd: int) -> None:
+    """Point ``stream``'s file descriptor at /dev/null, so that nothing more written to it (the
+    interpreter's last flush included) fails on the closed pipe."""
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.dup2(devnull, stream.fileno() if stream is not None else fd)
         os.close(devnull)
 
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the command line ``app`` with ``argv``; return its exit code (see the module notes).
     """
-    guard = _PipeGuard(sys.stdout)
-    sys.stdout = guard
+    out, error = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, error
+    try:
+        return _run(app, argv)
+    except _PipeClosed:
+        _quiet(sys.__stdout__, 1)
+        _quiet(sys.__stderr__, 2)
+        return EXIT_OK
+    finally:
+        sys.stdout, sys.stderr = out.inner, error.inner
+
+
+def _run(app: typer.Typer, argv: list[str] | None) -> int:
     try:
         code = app(args=argv, prog_name="scrape", standalone_mode=False)
         sys.stdout.flush()
         return code if isinstance(code, int) else EXIT_OK
-    except _PipeClosed:
-        _quiet_stdout()
-        return EXIT_OK
     except typer.TyperException as exc:  # click's usage errors: a bad option, a missing argument
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
@@ -200,7 +210,3 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         err.print(f"[red]error:[/red] unexpected {type(exc).__name__}: {for_terminal(exc)} — "
                   "this is a bug in scrape; SCRAPE_DEBUG=1 shows the traceback")  # fmt: skip
         return EXIT_BUG
-    finally:
-        sys.stdout = guard.inner
-
-

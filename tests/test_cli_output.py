@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import cli
 import cmdline
-from archive import Index
+from archive import Index, open_warcs, verify_archive
 from core.model import Article
 from scraper.sections import ALL_SECTIONS
 from tests.provenance_archive import PEACE, QUOTE, build_archive
@@ -181,3 +181,16 @@ def test_parse_standard_input_is_bounded() -> None:
         code = cmdline.run(cli.app, ["parse", "-"])
         assert (code, out.getvalue()) == (2, b"")
         assert "larger than 20 MB" in err.getvalue().decode()
+
+
+def test_a_crawl_into_a_closed_pipe_ends_cleanly(site_url: str, tmp_path: Path) -> None:
+    """`scrape section … 2>&1 | head -n 2`: the crawl's lines meet a closed pipe; it stops
+    there with 0 and nothing half-written (no .open file, every record verifies)."""
+    archive = tmp_path / "archive"
+    script = (f'set -o pipefail; "{sys.executable}" -c "from cli import main; main()" section '
+              f'voices --base-url {site_url} --archive "{archive}" --delay 0.05 2>&1 | head -n 2')
+    done = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(done.stdout.splitlines()) == 2 and done.stderr == ""
+    assert open_warcs(archive) == [] and verify_archive(archive).ok
