@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ArchiveError
+from core.words import plural
 
 from .articles import write_article_json
 from .events import ARTICLE_KINDS
@@ -45,8 +46,9 @@ class Repair:
 
     def __str__(self) -> str:
         if self.action == "repaired":
-            cut = f", cut {self.cut_bytes} torn bytes" if self.cut_bytes else ""
-            return f"repaired {Path(self.path).name}: {self.records} whole records kept{cut}"
+            cut = f", cut {plural(self.cut_bytes, 'torn byte')}" if self.cut_bytes else ""
+            kept = plural(self.records, "whole record")
+            return f"repaired {Path(self.path).name}: {kept} kept{cut}"
         return f"set aside {Path(self.path).name} to {self.result}: {self.reason}"
 
 

@@ -41,6 +41,7 @@ from archive.writing import Recovery, writing
 from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Exchange, Listing, Teaser
 from core.urls import canonicalize
+from core.words import plural
 
 from . import __version__
 from .config import CrawlConfig
@@ -284,9 +285,8 @@ class Crawler:
             if listing is None:
                 break
             fresh = self._fresh_items(listing.items)
-            self.emit(
-                Event("listing", url, f"page {page}: {len(listing.items)} items, {len(fresh)} new")
-            )
+            items = plural(len(listing.items), "item")
+            self.emit(Event("listing", url, f"page {page}: {items}, {len(fresh)} new"))
             if not fresh:
                 break
             articles = self._fetch_articles(fresh)
@@ -470,7 +470,8 @@ class Crawler:
         ]
         items = self._fresh_items(Teaser(title="", url=u) for u in urls)
         if items:
-            self.emit(Event("info", self.config.base_url, f"retrying {len(items)} failed earlier"))
+            said = f"retrying {plural(len(items), 'article')} that failed earlier"
+            self.emit(Event("info", self.config.base_url, said))
             self._fetch_articles(items)
         return self.summary
 

@@ -41,6 +41,7 @@ from archive.writing import writing
 from core.errors import ArchiveError, FetchError, ParseError, RunStopped, UsageError
 from core.model import Article, Capture, Headers, Listing, Teaser
 from core.urls import canonicalize
+from core.words import plural
 
 from .config import CrawlConfig
 from .crawl import (
@@ -267,9 +268,8 @@ class DailyCrawler(Crawler):
                 fresh = self._fresh_items(
                     it for it, k in zip(listing.items, keys, strict=True) if k not in known
                 )
-                self.emit(
-                    Event("listing", url, f"page {page}: {len(keys)} items, {len(fresh)} new")
-                )
+                said = f"page {page}: {plural(len(keys), 'item')}, {len(fresh)} new"
+                self.emit(Event("listing", url, said))
                 if fresh:
                     self._fetch_articles(fresh)
                 page += 1
@@ -320,7 +320,7 @@ class DailyCrawler(Crawler):
         fresh = self._fresh_items(
             it for it, k in zip(feed.items, keys, strict=True) if k not in known
         )
-        self.emit(Event("listing", url, f"feed: {len(keys)} items, {len(fresh)} new"))
+        self.emit(Event("listing", url, f"feed: {plural(len(keys), 'item')}, {len(fresh)} new"))
         self._fetch_articles(fresh)
 
     # ------------------------------------------------------------------ re-checks
@@ -343,7 +343,8 @@ class DailyCrawler(Crawler):
         items = self._fresh_items(items)
         self.rechecked = len(items)
         if items:
-            self.emit(Event("info", self.config.base_url, f"re-checking {len(items)} articles"))
+            said = f"re-checking {plural(len(items), 'article')}"
+            self.emit(Event("info", self.config.base_url, said))
             self._fetch_articles(items)
 
     def _prepare_conditional(self, url: str) -> None:
