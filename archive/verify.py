@@ -188,6 +188,7 @@ def scan_records(report: VerifyReport, paths: Iterable[Path]) -> Scanned:
                     scanned.damaged.append(record)
                 if record.record_id:
                     scanned.by_id[record.record_id] = record
+                    scanned.at[(record.warc_file, record.offset)] = record
         except ArchiveError as exc:
             report.add(path.name, str(exc), MISSING)
     return scanned
@@ -205,8 +206,19 @@ class Scanned:
     index says each damaged one held (by its file and offset)."""
 
     by_id: dict[str, ScannedRecord] = field(default_factory=dict)
+    at: dict[tuple[str, int], ScannedRecord] = field(default_factory=dict)  # by (file, offset)
     damaged: list[ScannedRecord] = field(default_factory=list)
     held: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def after_exchange(self, capture: Capture) -> int:
+        """Where the records written after ``capture``'s response end: past its response and
+        the records concurrent to it (its request), where its metadata record begins."""
+        end = capture.offset + capture.length
+        while (rec := self.at.get((capture.warc_file, end))) is not None and (
+            rec.header("WARC-Concurrent-To") == capture.record_id and rec.rec_type != "metadata"
+        ):
+            end = rec.offset + rec.length
+        return end
 
     def damage_at(self, warc_file: str, offset: int) -> ScannedRecord | None:
         """The damaged record (or stretch of bytes) of ``warc_file`` covering ``offset``."""
@@ -305,8 +317,8 @@ def _check_versions(
         if rid is None or version.content_hash in meta.get(rid, set()):
             continue
         capture = captures.get(rid)
-        if capture is not None:  # its metadata record follows it in the same file
-            after = capture.offset + capture.length
+        if capture is not None:  # its metadata record follows its exchange in the same file
+            after = scanned.after_exchange(capture)
             if scanned.explain(capture.warc_file, after, f"the article JSON of {version.url}"):
                 continue
             if scanned.damage_at(capture.warc_file, capture.offset) or rid not in scanned.by_id:

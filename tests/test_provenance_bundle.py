@@ -108,7 +108,7 @@ def test_tampered_wacz(wacz: Path, tmp_path: Path) -> None:
                 content = content.replace(b"Geneva", b"Vienna")
             dst.writestr(item, content)
     problems = verify_wacz(forged).problems
-    assert any(p.where == "article.json" and p.kind == "tampered" for p in problems)
+    assert any(p.where == "article/article.json" and p.kind == "tampered" for p in problems)
     assert any("no metadata record" in p.what for p in problems)
 
 
