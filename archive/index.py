@@ -170,6 +170,21 @@ _VERSION_COLS = "v.id, v.url, v.content_hash, v.first_seen, v.last_seen"
 _VERSION_COLS += ", v.capture_record_id, v.json"
 
 
+def _article_filter(
+    section: str | None, type: str | None, since: str | None
+) -> tuple[str, list[str]]:
+    """The WHERE clause (on ``articles a``) and its parameters for the export filters."""
+    sql, params = ["WHERE 1"], []
+    for column, value in (("section", section), ("type", type)):
+        if value is not None:
+            sql.append(f"AND a.{column} = ?")
+            params.append(value)
+    if since is not None:
+        sql.append("AND a.published >= ?")
+        params.append(since)
+    return " ".join(sql), params
+
+
 def _version(row: tuple[Any, ...]) -> VersionRow:
     return VersionRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
 
@@ -507,16 +522,9 @@ class Index(RunTables):
         self, section: str | None = None, type: str | None = None, since: str | None = None
     ) -> int:
         """How many articles (filtered as ``latest_articles``)."""
-        sql, params = ["SELECT COUNT(*) FROM articles a WHERE 1"], []
-        for column, value in (("section", section), ("type", type)):
-            if value is not None:
-                sql.append(f"AND a.{column} = ?")
-                params.append(value)
-        if since is not None:
-            sql.append("AND a.published >= ?")
-            params.append(since)
+        where, params = _article_filter(section, type, since)
         with self._guard():
-            (n,) = self._conn.execute(" ".join(sql), params).fetchone()
+            (n,) = self._conn.execute(f"SELECT COUNT(*) FROM articles a {where}", params).fetchone()
         return int(n)
 
     # ------------------------------------------------------------------ listings
@@ -604,15 +612,8 @@ class Index(RunTables):
         self, section: str | None = None, type: str | None = None, since: str | None = None
     ) -> Iterator[VersionRow]:
         """Every version of every article (filtered as ``latest_articles``), by URL then age."""
-        sql = [f"SELECT {_VERSION_COLS} FROM versions v JOIN articles a ON a.url = v.url WHERE 1"]
-        params: list[str] = []
-        for column, value in (("section", section), ("type", type)):
-            if value is not None:
-                sql.append(f"AND a.{column} = ?")
-                params.append(value)
-        if since is not None:
-            sql.append("AND a.published >= ?")
-            params.append(since)
+        where, params = _article_filter(section, type, since)
+        sql = [f"SELECT {_VERSION_COLS} FROM versions v JOIN articles a ON a.url = v.url {where}"]
         sql.append("ORDER BY a.published IS NULL, a.published DESC, v.url, v.first_seen, v.id")
         with self._guard():
             rows = self._conn.execute(" ".join(sql), params).fetchall()
