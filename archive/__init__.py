@@ -43,7 +43,7 @@ _WHERE = {
     "CAPTURE_KINDS": "index",
     "Failure": "index",
     "Index": "index",
-    "SCHEMA_VERSION": "index",
+    "SCHEMA_VERSION": "schema",
     "VersionRow": "index",
     "closed_warcs": "layout",
     "iso_utc": "layout",
@@ -87,13 +87,14 @@ if TYPE_CHECKING:
         soft404_event,
     )
     from .export import FORMATS, ExportOptions, count_articles, export_articles
-    from .index import CAPTURE_KINDS, SCHEMA_VERSION, Failure, Index, VersionRow
+    from .index import CAPTURE_KINDS, Failure, Index, VersionRow
     from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, utc_now, warc_name
     from .parquet import export_parquet
     from .quotes import QuoteMatch, QuoteQuery, failed_checks, find_quote
     from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
     from .rebuild import ReindexReport, reindex
     from .replay import ReplaySetup, prepare_replay, serve
+    from .schema import SCHEMA_VERSION
     from .verify import CaptureCheck, Problem, VerifyReport, check_capture, verify_archive
     from .warc import WarcWriter
 
