@@ -18,7 +18,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -129,11 +130,39 @@ def test_full_accept_queue_ends_the_run(site: SampleSite, base: str, tmp_path: P
     healthy_run_gets_everything(site, base, archive)
 
 
-def sigterm_after(proc: subprocess.Popen[str], seconds: float) -> tuple[int, str, str]:
+def connecting_to(port: int) -> bool:
+    """Whether some socket on this machine is in SYN-SENT towards 127.0.0.1:``port``."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with suppress(OSError), open(table, encoding="ascii") as fh:
+            for line in fh.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "02" and int(fields[2].rsplit(":", 1)[1], 16) == port:
+                    return True
+    return False
+
+
+def sigterm_into(
+    proc: subprocess.Popen[str], stalled: Callable[[], bool], seconds: float = 2
+) -> tuple[int, str, str]:
+    """SIGTERM ``seconds`` after the run is in its stalled request; the run must end in 5 s.
+
+    Waiting for the stall (rather than a fixed time from the start) keeps a loaded machine's
+    slow interpreter start out of it: a signal before the run has begun proves nothing."""
+    waited = time.monotonic() + 60
+    while not stalled():
+        if proc.poll() is not None or time.monotonic() > waited:
+            proc.kill()
+            pytest.fail("the run never reached the stalled request: " + "".join(proc.communicate()))
+        time.sleep(0.02)
     time.sleep(seconds)
     assert proc.poll() is None, "the run ended before the signal: " + "".join(proc.communicate())
     proc.send_signal(signal.SIGTERM)
     return finish(proc, within=5)
+
+
+def stalled_request(site: SampleSite, before: int) -> Callable[[], bool]:
+    """True once the site has seen a request other than robots.txt since ``before``."""
+    return lambda: any(p != "/robots.txt" for _m, p, _s in site.request_log[before:])
 
 
 @pytest.mark.parametrize("shape", [*SHAPES, "full accept queue"])
@@ -145,10 +174,14 @@ def test_sigterm_ends_a_stalled_run_at_once(
     archive = tmp_path / "archive"
     if shape == "full accept queue":
         with f.backlog_full() as stuck:
-            code, out, err = sigterm_after(daily(stuck, archive, "--timeout", "60"), 2)
+            port = int(stuck.rsplit(":", 1)[1])
+            proc = daily(stuck, archive, "--timeout", "60")
+            code, out, err = sigterm_into(proc, lambda: connecting_to(port))
     else:
         site.inject("*", SHAPES[shape]())
-        code, out, err = sigterm_after(daily(base, archive, "--timeout", "60"), 2)
+        before = len(site.request_log)
+        proc = daily(base, archive, "--timeout", "60")
+        code, out, err = sigterm_into(proc, stalled_request(site, before))
     assert code == EXIT_INTERRUPTED, out + err
     assert "Traceback" not in err and "stopped=signal" in out
     if (archive / "warc").exists():
@@ -213,12 +246,13 @@ def test_sigterm_ends_scrape_section_at_once(site: SampleSite, base: str, tmp_pa
     """`scrape section` obeys SIGTERM the same way: exit 130, WARC closed (no .open left)."""
     archive = tmp_path / "archive"
     site.inject("*", f.Hang(HANG))
+    before = len(site.request_log)
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli", "section", "voices", "--base-url", base, "--archive",
          str(archive), "--delay", "0"], cwd=ROOT, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-    code, out, err = sigterm_after(proc, 2)
+    code, out, err = sigterm_into(proc, stalled_request(site, before))
     assert code == EXIT_INTERRUPTED, out + err
     assert "interrupted" in out and "Traceback" not in err
     assert_clean(archive)
