@@ -197,18 +197,18 @@ def article_requests(site: SampleSite, base: str, since: int) -> Counter[str]:
 def test_max_runtime_stops_and_the_next_run_carries_on(
     site: SampleSite, base: str, tmp_path: Path
 ) -> None:
-    """A first run (a backfill) on a slow server with --max-runtime 3: exit 6, one line; the
+    """A first run (a backfill) on a slow server with --max-runtime 5: exit 6, one line; the
     next run finishes the job: every article archived once, and fetched once over both runs."""
     archive = tmp_path / "archive"
-    site.inject("*", f.Slow(0.15))
+    site.inject("*", f.Slow(0.4))  # 16 articles, ~40 requests: about half done in 5 s
     before = len(site.request_log)
-    code, out, err = finish(daily(base, archive, "--max-runtime", "3"), within=60)
+    code, out, err = finish(daily(base, archive, "--max-runtime", "5"), within=60)
     assert code == EXIT_DEADLINE, out + err
     assert "stopped=deadline" in out and "--max-runtime reached" in err
     assert len(err.strip().splitlines()) == 1, err
     assert_clean(archive)
     first = stored(archive)
-    assert 0 < len(first) < len(listed(site, base))
+    assert 0 < len(first) < len(listed(site, base)), f"{len(first)} stored: the stop proved nothing"
     code, out, err = finish(daily(base, archive, "--max-runtime", "0"), within=120)
     assert code == EXIT_OK, out + err
     got = stored(archive)
