@@ -55,7 +55,7 @@ test: $(TEST_NEEDS)
 	$(PY) -m pytest
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check core scraper archive cli.py cmdline.py views.py tests bench
+	$(VENV)/bin/ruff check core scraper archive desk cli.py cmdline.py views.py tests bench
 	$(VENV)/bin/mypy
 
 demo: $(STAMP)

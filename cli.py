@@ -414,6 +414,43 @@ def replay(
 
 
 @app.command()
+def serve(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    port: Annotated[
+        int,
+        typer.Option("--port", metavar="PORT", help="Port of the desk (0: any free one).",
+                     min=0, max=65535),
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Address to listen on (127.0.0.1: this machine only)."
+        ),
+    ] = "127.0.0.1",
+    capture_port: Annotated[
+        int,
+        typer.Option(
+            "--capture-port", metavar="PORT", help="Port of archived pages (0: any free one).",
+            min=0, max=65535,
+        ),
+    ] = 0,
+) -> None:
+    """A local web page to find a quote and show where it came from (read-only)."""
+    from desk import Desk, DeskConfig, is_loopback
+
+    try:
+        desk = Desk(DeskConfig(archive, host=host, port=port, capture_port=capture_port))
+    except ScraperError as exc:
+        raise _fail(exc) from None
+    if not is_loopback(host):
+        err.print(f"[bold yellow]warning:[/bold yellow] listening on {for_terminal(host)}: anyone "
+                  "who can reach this machine can read the archive")  # fmt: skip
+    out.print(f"provenance desk on {desk.url} (archived pages on port {desk.capture_port})"
+              " — Ctrl-C to stop")  # fmt: skip
+    desk.run()
+
+
+@app.command()
 def bundle(
     url: UrlArg,
     out_file: Annotated[

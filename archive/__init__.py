@@ -9,7 +9,8 @@ Provenance: ``find_quote`` says where a quote came from and re-verifies the stor
 ``article_details`` shows one article, ``verify_archive`` checks every byte and pointer,
 ``reindex`` rebuilds the index from the WARC files (every index row comes from a crawl event
 stored as a metadata record, see ``archive.events``), ``build_bundle`` writes a WACZ evidence
-package (``verify_wacz`` checks one), ``prepare_replay`` sets up pywb.
+package (``verify_wacz`` checks one), ``prepare_replay`` sets up pywb. ``ArchiveReader`` keeps
+an archive open for reading only and answers the same questions (``scrape serve``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _WHERE = {
     "soft404_event": "events",
     "ExportOptions": "export",
     "count_articles": "export",
+    "Change": "history",
+    "History": "history",
+    "diff_versions": "history",
     "FORMATS": "export",
     "export_articles": "export",
     "export_parquet": "parquet",
@@ -51,10 +55,13 @@ _WHERE = {
     "open_warcs": "layout",
     "parse_warc_name": "layout",
     "warc_name": "layout",
+    "MAX_QUOTE_CHARS": "quotes",
     "QuoteMatch": "quotes",
     "QuoteQuery": "quotes",
     "failed_checks": "quotes",
     "find_quote": "quotes",
+    "ArchiveReader": "reading",
+    "ServedCapture": "reading",
     "WarcRecord": "reader",
     "iter_metadata": "reader",
     "iter_records": "reader",
@@ -87,11 +94,13 @@ if TYPE_CHECKING:
         soft404_event,
     )
     from .export import FORMATS, ExportOptions, count_articles, export_articles
+    from .history import Change, History, diff_versions
     from .index import CAPTURE_KINDS, Failure, Index, VersionRow
     from .layout import closed_warcs, iso_utc, open_warcs, parse_warc_name, utc_now, warc_name
     from .parquet import export_parquet
-    from .quotes import QuoteMatch, QuoteQuery, failed_checks, find_quote
+    from .quotes import MAX_QUOTE_CHARS, QuoteMatch, QuoteQuery, failed_checks, find_quote
     from .reader import WarcRecord, iter_metadata, iter_records, payload_digest_of, read_record
+    from .reading import ArchiveReader, ServedCapture
     from .rebuild import ReindexReport, reindex
     from .replay import ReplaySetup, prepare_replay, serve
     from .schema import SCHEMA_VERSION
@@ -115,18 +124,23 @@ def __dir__() -> list[str]:
 __all__ = [
     "CAPTURE_KINDS",
     "FORMATS",
+    "MAX_QUOTE_CHARS",
     "SCHEMA_VERSION",
+    "ArchiveReader",
     "ArticleDetails",
     "BundleReport",
     "CaptureCheck",
+    "Change",
     "ExportOptions",
     "Failure",
+    "History",
     "Index",
     "Problem",
     "QuoteMatch",
     "QuoteQuery",
     "ReindexReport",
     "ReplaySetup",
+    "ServedCapture",
     "VerifyReport",
     "VersionRow",
     "WarcRecord",
@@ -139,6 +153,7 @@ __all__ = [
     "check_capture",
     "closed_warcs",
     "count_articles",
+    "diff_versions",
     "export_articles",
     "export_parquet",
     "failed_checks",

@@ -91,16 +91,20 @@ def find_versions(index: Index, url: str) -> tuple[str, list[VersionRow]]:
 def article_details(archive_dir: Path, url: str, verify: bool = True) -> ArticleDetails:
     """Everything the archive knows about the article at ``url``."""
     with Index.open_readonly(archive_dir) as index:
-        candidate, rows = find_versions(index, url)
-        versions = tuple(
-            VersionDetail(n, r.content_hash, r.first_seen, r.last_seen, r.json,
-                          tuple(c.record_id for c in index.version_captures(r.id)))
-            for n, r in enumerate(rows, start=1)
-        )  # fmt: skip
-        captures = tuple(
-            CheckedCapture(cap, kind, check_capture(archive_dir, cap) if verify else
-                           CaptureCheck("unchecked"))
-            for cap, kind in index.captures(candidate)
-        )  # fmt: skip
-        sightings = tuple(index.sightings(candidate))
-    return ArticleDetails(candidate, versions, captures, sightings)
+        return details_from(index, archive_dir, url, verify)
+
+
+def details_from(index: Index, archive_dir: Path, url: str, verify: bool = True) -> ArticleDetails:
+    """``article_details`` on an index already open."""
+    candidate, rows = find_versions(index, url)
+    versions = tuple(
+        VersionDetail(n, r.content_hash, r.first_seen, r.last_seen, r.json,
+                      tuple(c.record_id for c in index.version_captures(r.id)))
+        for n, r in enumerate(rows, start=1)
+    )  # fmt: skip
+    captures = tuple(
+        CheckedCapture(cap, kind, check_capture(archive_dir, cap) if verify else
+                       CaptureCheck("unchecked"))
+        for cap, kind in index.captures(candidate)
+    )  # fmt: skip
+    return ArticleDetails(candidate, versions, captures, tuple(index.sightings(candidate)))

@@ -169,13 +169,18 @@ def diff_versions(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change
 def article_history(archive_dir: Path, url: str) -> History:
     """Every version of the article at ``url`` with its captures, and its revisits."""
     with Index.open_readonly(archive_dir) as index:
-        candidate, rows = find_versions(index, url)
-        versions = tuple(
-            Version(n, r.content_hash, r.first_seen, r.last_seen, r.json,
-                    tuple(index.version_captures(r.id)))
-            for n, r in enumerate(rows, start=1)
-        )  # fmt: skip
-        return History(candidate, versions, tuple(index.revisits(candidate)))
+        return history_from(index, url)
+
+
+def history_from(index: Index, url: str) -> History:
+    """``article_history`` on an index already open."""
+    candidate, rows = find_versions(index, url)
+    versions = tuple(
+        Version(n, r.content_hash, r.first_seen, r.last_seen, r.json,
+                tuple(index.version_captures(r.id)))
+        for n, r in enumerate(rows, start=1)
+    )  # fmt: skip
+    return History(candidate, versions, tuple(index.revisits(candidate)))
 
 
 @dataclass(frozen=True)

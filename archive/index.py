@@ -5,7 +5,9 @@ reindex``), so when it is damaged the fix is to move it aside and rebuild. It is
 mode with a 10 s busy timeout, so readers (export) never block a running crawl.
 
 Commands that only read open it with ``Index.open_readonly``, which never writes to it (see
-``archive.schema``, which also holds the tables, their migrations and how the file is opened).
+``archive.schema``, which also holds the tables, their migrations and how the file is opened);
+``Index.snapshot`` gives a long-lived reader (``scrape serve``) one consistent view per answer
+while a crawl commits beside it.
 
 Every mutating method is atomic on its own (a savepoint); ``commit()`` makes what has been
 recorded so far durable. The caller records a capture only after ``WarcWriter`` has returned
@@ -434,6 +436,28 @@ class Index(RunTables):
                 (version_id,),
             ).fetchall()
         return [Capture(*row) for row in rows]
+
+    def capture_record(self, record_id: str) -> tuple[Capture, str, str] | None:
+        """(capture, url, kind) of the capture stored as record ``record_id``, or None."""
+        with self._guard():
+            row = self._conn.execute(
+                "SELECT warc_file, offset, length, record_id, payload_digest, fetched_at, status,"
+                " url, kind FROM captures WHERE record_id = ?",
+                (record_id,),
+            ).fetchone()
+        return None if row is None else (Capture(*row[:7]), row[7], row[8])
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the index as it was at its start,
+        whatever a running crawl commits meanwhile."""
+        with self._guard():
+            self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with self._guard():
+                self._conn.execute("COMMIT")
 
     def all_captures(self) -> list[tuple[Capture, str, str]]:
         """(capture, url, kind) of every capture, in file and offset order."""

@@ -32,6 +32,7 @@ _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 _KIND_ORDER = {"exact": 0, "normalized": 1, "split": 2, "near": 3}
 MIN_QUOTE_CHARS = 3
+MAX_QUOTE_CHARS = 2000  # a long paragraph; bounds the work of one search
 _MIN_WORDS = 0.6  # share of the quote's words a span needs before it is scored closely
 _NUDGES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
@@ -92,6 +93,7 @@ class QuoteMatch:
     url: str
     title: str | None
     published: str | None
+    section: str | None
     speaker: str | None
     score: float
     kind: str  # exact | normalized | split | near
@@ -113,6 +115,7 @@ class QuoteMatch:
             "url": self.url,
             "title": self.title,
             "published": self.published,
+            "section": self.section,
             "speaker": self.speaker,
             "score": round(self.score, 3),
             "match": self.kind,
@@ -290,9 +293,10 @@ def _match(index: Index, url: str, query: QuoteQuery) -> QuoteMatch | None:
     gone = next((h for h in hits[containing[0] :] if not h.contains), None)
     return QuoteMatch(
         url=url, title=row.json.get("title"), published=row.json.get("published"),
-        speaker=_speaker(row.json, qw), score=span.score, kind=span.kind, text=span.text,
-        sentence=span.sentence, version=hits[best], versions=tuple(hits), captures=(),
-        gone_in=gone, version_ids=tuple(rows[n].id for n in containing),
+        section=row.json.get("section"), speaker=_speaker(row.json, qw), score=span.score,
+        kind=span.kind, text=span.text, sentence=span.sentence, version=hits[best],
+        versions=tuple(hits), captures=(), gone_in=gone,
+        version_ids=tuple(rows[n].id for n in containing),
     )  # fmt: skip
 
 
@@ -308,20 +312,36 @@ def _with_captures(index: Index, archive_dir: Path, match: QuoteMatch, verify: b
 
 def find_quote(archive_dir: Path, query: QuoteQuery) -> list[QuoteMatch]:
     """Articles containing ``query.text`` (exactly or nearly), best match first."""
-    qw = words(query.text)
-    if sum(len(w) for w in qw) < MIN_QUOTE_CHARS:
-        raise UsageError(
-            f"quote {query.text.strip()!r} is too short: give at least "
-            f"{MIN_QUOTE_CHARS} letters or digits"
-        )
+    check_quote(query.text)
     with Index.open_readonly(archive_dir) as index:
-        if index.article_count() == 0:
-            raise ArchiveError(str(archive_dir), "the archive has no articles yet")
-        urls = list(dict.fromkeys(v.url for v in _candidates(index, qw, query.candidates)))
-        matches = [m for url in urls if (m := _match(index, url, query))]
-        matches.sort(key=lambda m: m.published or "", reverse=True)  # newest first on ties
-        matches.sort(key=lambda m: (-m.score, _KIND_ORDER[m.kind]))
-        return [_with_captures(index, archive_dir, m, query.verify) for m in matches[: query.limit]]
+        return search_quotes(index, archive_dir, query)
+
+
+def check_quote(text: str) -> None:
+    """UsageError unless ``text`` is a quote that can be looked for."""
+    if len(text) > MAX_QUOTE_CHARS:
+        raise UsageError(
+            f"quote is {len(text):,} characters long: give at most {MAX_QUOTE_CHARS:,} (a "
+            "sentence or a paragraph)"
+        )
+    if sum(len(w) for w in words(text)) < MIN_QUOTE_CHARS:
+        raise UsageError(
+            f"quote {text.strip()!r} is too short: give at least {MIN_QUOTE_CHARS} letters or "
+            "digits"
+        )
+
+
+def search_quotes(index: Index, archive_dir: Path, query: QuoteQuery) -> list[QuoteMatch]:
+    """``find_quote`` on an index already open (``scrape serve`` keeps one open)."""
+    check_quote(query.text)
+    qw = words(query.text)
+    if index.article_count() == 0:
+        raise ArchiveError(str(archive_dir), "the archive has no articles yet")
+    urls = list(dict.fromkeys(v.url for v in _candidates(index, qw, query.candidates)))
+    matches = [m for url in urls if (m := _match(index, url, query))]
+    matches.sort(key=lambda m: m.published or "", reverse=True)  # newest first on ties
+    matches.sort(key=lambda m: (-m.score, _KIND_ORDER[m.kind]))
+    return [_with_captures(index, archive_dir, m, query.verify) for m in matches[: query.limit]]
 
 
 def failed_checks(matches: list[QuoteMatch]) -> set[str]:

@@ -180,7 +180,10 @@ def connect(path: Path) -> sqlite3.Connection:
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A connection that can never write to ``path`` (see the module notes)."""
     uri = "file:" + quote(str(path.resolve()))
-    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=10.0, isolation_level=None)
+    # check_same_thread=False: a server (``scrape serve``) lends one reader to one request
+    # thread at a time; SQLite itself is built thread-safe, nothing here is shared at once.
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=10.0, isolation_level=None,
+                           check_same_thread=False)  # fmt: skip
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -199,7 +202,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
             f"({wal.name}) that cannot be read without its {path.name}-shm file: copy the "
             "archive somewhere writable, or run `scrape reindex` on a writable copy",
         )
-    return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
+    return sqlite3.connect(
+        uri + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> int:

@@ -107,7 +107,11 @@ class CaptureCheck:
 
 
 def warc_path(archive_dir: Path, warc_file: str) -> Path | None:
-    """The file holding ``warc_file``: the closed file, else its ``.open`` form, else None."""
+    """The file holding ``warc_file``: the closed file, else its ``.open`` form, else None.
+    Only a plain file name in ``warc/`` is looked for: a name with a folder in it (an index
+    edited by hand) is never followed out of the archive."""
+    if not warc_file or Path(warc_file).name != warc_file or warc_file.startswith("."):
+        return None
     for candidate in (warc_dir(archive_dir) / warc_file,
                       warc_dir(archive_dir) / (warc_file + OPEN_SUFFIX)):  # fmt: skip
         if candidate.is_file():

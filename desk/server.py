@@ -1,0 +1,103 @@
+"""Two listening sockets, one uvicorn server: the desk on one port, archived pages on another.
+
+``Desk(config)`` opens the archive (read-only: an unusable archive is reported before anything
+listens) and binds both sockets; ``run()`` serves until Ctrl-C or SIGTERM. Requests are sent to
+the desk app or the capture app by the port they came in on, so the two never share an origin.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import uvicorn
+from starlette.types import Receive, Scope, Send
+
+from core.errors import UsageError
+
+from .app import create_app
+from .config import DeskConfig
+from .frame import create_frame_app
+from .readers import Readers
+
+# A search is a GET with the quote in the URL: h11's default of 16 KiB for a request line and
+# headers would turn a long quote into a bare 400 before the desk could explain its limit.
+MAX_REQUEST_HEAD = 256 * 1024
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free one); UsageError if taken."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(f"--host {host!r}: not an address of this machine ({exc})") from exc
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(
+            f"{host}:{port}: cannot listen ({exc.strerror or exc}); choose another --port"
+        ) from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+class Desk:
+    """The desk, bound and ready to serve: ``url`` is what to open in a browser."""
+
+    def __init__(self, config: DeskConfig) -> None:
+        self.config = config
+        self.readers = Readers(config.archive_dir, config.readers)
+        self.readers.check()
+        self.sockets: list[socket.socket] = []
+        try:
+            desk = bind(config.host, config.port)
+            self.sockets.append(desk)
+            frame = bind(config.host, config.capture_port)
+            self.sockets.append(frame)
+        except BaseException:
+            self.close()
+            raise
+        self.port = int(desk.getsockname()[1])
+        self.capture_port = int(frame.getsockname()[1])
+        self.desk_app = create_app(config, self.readers, self.capture_port)
+        self.frame_app = create_frame_app(config, self.readers, self.port)
+
+    @property
+    def url(self) -> str:
+        shown = "127.0.0.1" if self.config.host in ("0.0.0.0", "::", "") else self.config.host
+        return f"http://{shown}:{self.port}/"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send each request to the app of the port it came in on."""
+        server = scope.get("server") or (None, None)
+        app = self.frame_app if server[1] == self.capture_port else self.desk_app
+        await app(scope, receive, send)
+
+    def server(self, **options: Any) -> uvicorn.Server:
+        config = uvicorn.Config(
+            self, lifespan="off", access_log=False, log_level="warning",
+            h11_max_incomplete_event_size=MAX_REQUEST_HEAD, server_header=False, **options,
+        )  # fmt: skip
+        return uvicorn.Server(config)
+
+    def run(self) -> None:
+        """Serve until Ctrl-C or SIGTERM."""
+        try:
+            self.server().run(sockets=self.sockets)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+        self.readers.close()
+
+
+def serve(config: DeskConfig) -> None:
+    """Bind and serve ``config`` in the foreground (``scrape serve``)."""
+    Desk(config).run()
