@@ -7,6 +7,8 @@ the desk app or the capture app by the port they came in on, so the two never sh
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import socket
 from typing import Any
 
@@ -25,23 +27,27 @@ from .readers import Readers
 MAX_REQUEST_HEAD = 256 * 1024
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port`` (port 0: any free one); UsageError if taken."""
+def bind(host: str, port: int, option: str = "--port") -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free one); UsageError if taken.
+
+    ``host`` is an IP address or ``localhost``: a name is never looked up (no DNS wait, and
+    the address the desk is reachable on is the one the user typed)."""
+    address = "127.0.0.1" if host == "localhost" else host.strip("[]")
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise UsageError(f"--host {host!r}: not an address of this machine ({exc})") from exc
-    family, _, _, _, address = infos[0]
+        family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
+    except ValueError:
+        raise UsageError(
+            f"--host {host!r}: give an IP address of this machine (127.0.0.1, 0.0.0.0, ::1 …)"
+        ) from None
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
+        sock.bind((address, port))
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise UsageError(
-            f"{host}:{port}: cannot listen ({exc.strerror or exc}); choose another --port"
-        ) from exc
+        why = "is in use" if exc.errno == errno.EADDRINUSE else f"is refused ({exc.strerror})"
+        raise UsageError(f"port {port} on {host} {why}: choose another with {option}") from exc
     sock.set_inheritable(True)
     return sock
 
@@ -57,7 +63,7 @@ class Desk:
         try:
             desk = bind(config.host, config.port)
             self.sockets.append(desk)
-            frame = bind(config.host, config.capture_port)
+            frame = bind(config.host, config.capture_port, "--capture-port")
             self.sockets.append(frame)
         except BaseException:
             self.close()
