@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench parse-report clean browsers
+.PHONY: install test check lint demo bench parse-report realpages clean browsers
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,14 @@ bench: $(STAMP)
 		|| (apt-get update -qq && apt-get install -y -qq wget) >/dev/null 2>&1 \
 		|| echo "bench: wget unavailable; its figures will say so"
 	$(PY) -m bench.run
+
+# The parser on real pages, side by side with trafilatura in the same run (bench/realpages.py):
+# CORPUS names the folder(s) of trafilatura's evaluation set and/or scrapinghub's
+# article-extraction-benchmark, separated by ':'. Not part of `make test`.
+realpages: $(STAMP)
+	CORPUS="$(CORPUS)" $(PY) -m bench.realpages --check
+	$(MAKE) --no-print-directory $(PEERS_STAMP) || echo "realpages: peer tools unavailable"
+	CORPUS="$(CORPUS)" $(PY) -m bench.realpages
 
 clean:
 	rm -rf $(VENV) $(BROWSERS) demo-archive .pytest_cache .mypy_cache .ruff_cache
