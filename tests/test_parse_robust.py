@@ -1,9 +1,9 @@
-"""The parser survives anything: it returns a page or raises ParseError, quickly."""
+"""The parser survives anything: it returns a page or raises ParseError, within a bounded
+amount of work (counted, never timed: speed is ``make bench``'s business)."""
 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from core.errors import ParseError
 from core.model import Article, Listing
 from scraper.parse import parse_article, parse_listing, parse_page
-from scraper.parse.dom import parse_page_tree
+from scraper.parse.decode import MAX_BLOCK_DEPTH
+from scraper.parse.dom import MAX_ELEMENTS, MAX_SKIPPED_NODES, parse_page_tree
 
 URL = "https://www.commonspace.eu/news/some-article-slug"
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -92,24 +93,59 @@ def test_other_encodings(page: Path, encoding: str) -> None:
     survives(text.encode(encoding, "replace"))
 
 
-@pytest.mark.parametrize(
-    ("name", "html"),
-    [
-        ("100 000 nested divs", "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000),
-        ("100 000 unclosed divs", "<div>" * 100_000 + "text"),
-        ("100 000 nested spans", "<span>" * 100_000 + "deep" + "</span>" * 100_000),
-        ("50 000 nested sections", "<section><ul><li>" * 50_000),
-        ("100 000 unclosed paragraphs", "<p>para " * 100_000),
-        ("100 000 nested links", '<a href="/news/a-b-c">' * 100_000),
-        ("deep JSON-LD", '<script type="application/ld+json">' + "[" * 100_000 + "</script>"),
-    ],
-)
-def test_pathological_nesting_finishes_quickly(name: str, html: str) -> None:
-    """Deeply nested or unclosed markup is parsed (and flattened if needed) in well under 2 s."""
-    start = time.perf_counter()
-    result = survives(html.encode())
-    assert time.perf_counter() - start < 2.0, name
-    assert result is not None
+#: Hostile markup: what each input is, and the markup. Their speed is the benchmark's business
+#: (``make bench``, row ``nesting``); here the work is bounded by counts.
+PATHOLOGICAL = {
+    "100 000 nested divs": "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000,
+    "100 000 unclosed divs": "<div>" * 100_000 + "text",
+    "100 000 nested spans": "<span>" * 100_000 + "deep" + "</span>" * 100_000,
+    "50 000 nested sections": "<section><ul><li>" * 50_000,
+    "100 000 unclosed paragraphs": "<p>para " * 100_000,
+    "100 000 nested links": '<a href="/news/a-b-c">' * 100_000,
+    "deep JSON-LD": '<script type="application/ld+json">' + "[" * 100_000 + "</script>",
+}
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_markup_is_read_within_a_work_budget(name: str) -> None:
+    """Deeply nested, unclosed or endless markup parses, and the reading does a bounded amount
+    of work: at most MAX_ELEMENTS elements read (a text node between each two) and at most
+    MAX_SKIPPED_NODES nodes looked through in what it skips."""
+    data = PATHOLOGICAL[name].encode()
+    assert survives(data) is not None
+    page = parse_page_tree(data, URL)
+    assert len(page.spans) <= MAX_ELEMENTS
+    assert len(page.lines) <= MAX_ELEMENTS and len(page.links) <= MAX_ELEMENTS
+    assert page.steps <= 2 * MAX_ELEMENTS + 1 + MAX_SKIPPED_NODES
+
+
+def test_too_many_elements_are_not_read_and_say_so() -> None:
+    """A page of 100 000 links is read up to MAX_ELEMENTS elements, with a warning naming the
+    cut; the links read are the first ones, in order."""
+    html = "".join(f'<a href="/news/item-number-{n}">item {n}</a>' for n in range(100_000))
+    page = parse_page_tree(html.encode(), URL)
+    assert MAX_ELEMENTS - 10 <= len(page.links) < MAX_ELEMENTS
+    assert [link.text for link in page.links[:3]] == ["item 0", "item 1", "item 2"]
+    assert any(f"more than {MAX_ELEMENTS:,} elements" in w for w in page.warnings)
+    result = parse_page(html.encode(), URL)
+    assert any("elements" in w for w in result.warnings)
+
+
+def test_a_page_under_the_budget_is_read_whole() -> None:
+    """The budget does not touch real pages: the largest fixture is read whole, no warning."""
+    largest = max(FIXTURES, key=lambda p: p.stat().st_size)
+    page = parse_page_tree(largest.read_bytes(), URL)
+    assert page.steps < MAX_ELEMENTS
+    assert not any("elements" in w for w in page.warnings)
+
+
+def test_nested_divs_are_flattened_below_the_depth_limit() -> None:
+    """100 000 nested divs are flattened to MAX_BLOCK_DEPTH levels before lexbor builds the
+    tree (tree building is quadratic in depth), and the page says so."""
+    page = parse_page_tree(PATHOLOGICAL["100 000 nested divs"].encode(), URL)
+    assert len(page.spans) <= MAX_BLOCK_DEPTH + 10
+    assert any("flattened" in w for w in page.warnings)
+    assert [line.text for line in page.lines] == ["deep"]
 
 
 def test_huge_input_is_truncated_with_a_warning() -> None:
@@ -168,3 +204,18 @@ def test_element_of_invisible_characters_at_the_end(invisible: str) -> None:
     assert result is not None
     page = parse_page_tree(html, "https://www.commonspace.eu/news/a-b-c")
     assert all(end <= len(page.lines) for _, end, *_ in page.spans.values())
+
+
+def test_a_link_styled_as_a_label_ends_where_it_ends() -> None:
+    """A link the reading draws as a label (a "kicker" class) is closed with its element: the
+    paragraphs after it are not counted as link text (they were, to the end of the page)."""
+    html = (
+        b'<html><body><a class="topic-kicker" href="/theme/diplomacy">Diplomacy</a>'
+        b"<h1>A headline of some length</h1><p>The first paragraph of the article itself.</p>"
+        b"<p>A second paragraph, with no link in it either.</p></body></html>"
+    )
+    page = parse_page_tree(html, URL)
+    texts = {line.text: line for line in page.lines}
+    assert texts["Diplomacy"].link_chars == len("Diplomacy")
+    assert texts["The first paragraph of the article itself."].link_chars == 0
+    assert texts["A second paragraph, with no link in it either."].link_chars == 0

@@ -6,7 +6,6 @@ import gzip
 import http.client
 import re
 import socket
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
@@ -185,11 +184,10 @@ def test_site_covers_every_kind_of_article(site: SampleSite) -> None:
     assert times == sorted(times, reverse=True) and times[0].endswith(" GMT")
 
 
-def test_generation_is_fast_and_deterministic() -> None:
-    """2 000 articles generate in well under a few seconds; same seed, same truth."""
-    start = time.perf_counter()
+def test_generation_is_deterministic() -> None:
+    """2 000 articles generate with distinct URLs; same seed, same truth. (How fast is not a
+    test's business: no test asserts a wall time.)"""
     big = SampleSite(SiteConfig(seed=3, n_articles=2000))
-    assert time.perf_counter() - start < 2.5
     assert len(big.articles) == 2000
     assert len({a.url_path for a in big.articles}) == 2000
     assert (
