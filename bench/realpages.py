@@ -151,6 +151,7 @@ ROWS = (  # (key, label, format)
     ("date_correct_pct", "date correct, %", "{}"),
     ("date_found_pct", "date found, %", "{}"),
     ("crashes", "crashes", "{}"),
+    ("taken_for_listing", "parse_page takes it for a listing", "{}"),
 )
 
 

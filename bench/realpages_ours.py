@@ -3,11 +3,13 @@
 MANIFEST is a JSON list of ``[file, url, gzipped]``. Pinned to one CPU, the pages are read
 (and un-gzipped) before anything is timed.
 
-- ``quality MANIFEST OUT``: parse each page with ``parse_page`` and write, per page, what was
-  found (title, published, the body's text as lede and paragraphs, which layer gave the body,
-  the kind of page, or the error) to OUT as a JSON list.
-- ``speed MANIFEST``: one warm-up pass, then one timed pass of ``parse_page`` and the JSON
-  the crawler stores (``json.dumps(to_dict())``: the same kind of work as trafilatura's JSON
+- ``quality MANIFEST OUT``: parse each page with ``parse_article`` (the counterpart of
+  trafilatura's ``extract()``: the article on this page) and write, per page, what was found
+  (title, published, the body's text as lede and paragraphs, which layer gave the body, and
+  whether ``parse_page`` would take the page for a listing, as the crawler does, or the error)
+  to OUT as a JSON list.
+- ``speed MANIFEST``: a warm-up, then one timed pass of ``parse_article`` and the JSON the
+  crawler stores (``json.dumps(to_dict())``: the same kind of work as trafilatura's JSON
   output with metadata); prints ``{"pages", "cpu_s", "wall_s"}``.
 """
 
@@ -22,8 +24,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core.model import Article
-from scraper.parse import parse_page
+from scraper.parse import page_kind, parse_article
+from scraper.parse.article import article_from
+from scraper.parse.context import build_context
 
 
 def pages(manifest: str) -> list[tuple[bytes, str]]:
@@ -36,14 +39,14 @@ def pages(manifest: str) -> list[tuple[bytes, str]]:
 
 def found(html: bytes, url: str) -> dict[str, Any]:
     try:
-        result = parse_page(html, url)
+        ctx = build_context(html, url)
+        listing = page_kind(ctx) == "listing"
+        result = article_from(ctx)
     except Exception as exc:  # a crash is a result here: counted, named, not fatal
         return {"error": f"{type(exc).__name__}: {exc}"[:300]}
-    if not isinstance(result, Article):
-        return {"kind": "listing", "title": result.title, "text": ""}
     text = "\n".join([*([result.lede] if result.lede else []), *result.body])
     return {
-        "kind": result.kind,
+        "kind": "listing" if listing else result.kind,
         "title": result.title,
         "published": result.published,
         "text": text,
@@ -73,7 +76,7 @@ def main(argv: list[str]) -> int:
 
 def _work(html: bytes, url: str) -> None:
     with contextlib.suppress(Exception):  # counted by the quality pass; the timing goes on
-        json.dumps(parse_page(html, url).to_dict(), ensure_ascii=False)
+        json.dumps(parse_article(html, url).to_dict(), ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,8 @@ def summary(rows: list[Scored], peer: list[Scored] | None = None) -> dict[str, A
     """The issue's measures over ``rows`` (one tool); ``peer`` (the other tool on the same
     pages, in the same order) for "empty where the peer finds text"."""
     out: dict[str, Any] = {"pages": len(rows), "crashes": sum(1 for r in rows if r.error)}
+    if any(r.kind for r in rows):
+        out["taken_for_listing"] = sum(1 for r in rows if r.kind == "listing")
     empty = [not r.text.strip() for r in rows]
     out["empty_bodies"] = sum(empty)
     if peer is not None:

@@ -1,23 +1,33 @@
-"""The article's own text: where it starts, where it ends, its lead, and the lines at its foot.
+"""The article's own text: where it starts, where it ends, and the lines at its foot.
 
-The body is read from the Drupal body field when there is one, else from what follows the main
-heading. Either way it ends at the first ``source:`` / ``photo:`` line, block heading ("Related
-articles", "Popular", "Editor's choice"), newsletter box or footer line, and it never includes
-chrome (navigation, share buttons) or teaser items, wherever the markup puts them. Labels,
-date lines and bylines between the heading and the first paragraph are read, not kept as text.
+Three layers, in order of trust (``BodyText.layer``, then ``Article.evidence["body"]``):
+
+1. the body field: Drupal's ``schema:text`` / ``field--name-body``, else a common body class
+   (``itemprop=articleBody``, ``entry-content`` …: ``markup-class``);
+2. what follows the main heading inside the article's element (``visible-text``);
+3. the generic content layer (``generic``): the densest element of the page (``density.py``),
+   used when the layers above find nothing, or text that the densest element disagrees with.
+
+Every reading skips what the layout knows is not the article (chrome, teaser items, Related /
+Popular blocks) before it judges anything else. A stop line or block heading ends the body only
+once the body has begun, and only when the text after it does not carry on in the element the
+body's paragraphs are in: an inline "Related" or newsletter box is cut out and the reading goes
+on after it. In the same way a ``source:`` / ``photo:`` line is the foot of the article only
+when no paragraph of the body follows it; near the top it is a caption or credit.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
 from scraper.parse import vocab
-from scraper.parse.blocks import date_line
 from scraper.parse.context import Context
-from scraper.parse.dates import is_update_line
+from scraper.parse.density import densest, is_prose
+from scraper.parse.dom import Page
+from scraper.parse.prebody import BodyText, lede, lede_field, pre_body
 from scraper.parse.source import is_photo_line, is_source_line
 
 ROOT_SELECTORS = (
@@ -25,44 +35,31 @@ ROOT_SELECTORS = (
     ".node--view-mode-full",
     "[typeof='schema:Article'], [typeof='schema:NewsArticle'], [itemtype*=Article]",
     "article",
-    "[class*=story], [class*=article], [class*=post-], [class*=entry]",
     "main, [role=main], #content, #main, #main-content, .main-content",
 )
-LEDE_SELECTOR = (
-    "[class*=field--name-field-lead], [class*=field--name-field-lede], "
-    "[class*=field--name-field-summary], [class*=field--name-field-intro], "
-    "[class*=field--name-field-standfirst], [class*=field--name-field-subtitle], "
-    ".lead, [class*=-lead], [class*=__lead], [class*=lede], [class*=standfirst], .summary"
-)
 MAX_FOOT_LINE = 300
+#: A line of the body that is mostly link text and shorter than this is not the article's text.
+MAX_LINK_LINE = 200
+#: Lines looked at after a stop line or a foot line for the body going on.
+LOOKAHEAD = 40
+#: The reading after the heading is trusted when it and the densest element share this much
+#: of each other's text.
+AGREEMENT = 0.6
+_CAPTIONS = frozenset({"figure", "figcaption", "aside"})
 _TERM_PATH = re.compile(r"^https?://[^/]+(?:/ru)?/(?:region|theme|taxonomy/term)/")
 _SENTENCE_END = tuple('.!?:;…"”»)')
-_BYLINE = re.compile(r"^by\s+(?P<names>[^\d:|·•]{3,120}?)\s*$", re.I)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_IN_LINE = re.compile(
-    rf"\b(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2})?",
-    re.I,
-)
-_READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
 
 
-@dataclass
-class BodyText:
-    paragraphs: list[str] = field(default_factory=list)
-    bold: list[bool] = field(default_factory=list)
-    layer: str | None = None
-    lede: str | None = None
-    lede_layer: str | None = None
-    source_line: str | None = None
-    photo_line: str | None = None
-    date_line: str | None = None  # raw text of a visible date line before the body
-    updated_line: str | None = None
-    type_label: str | None = None
-    bylines: list[str] = field(default_factory=list)
-    root: int = 0
-    root_node: LexborNode | None = None
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where one reading looks: ``[pre, scan)``, the body proper being ``[start, end)``."""
+
+    pre: int  # first line after the heading
+    start: int  # first line that can be body text (lines before it are read as labels)
+    end: int  # lines from here on can only be foot lines
+    scan: int
+    field: bool  # reading a body field: a box inside it is cut out, whatever follows
+    dense: bool = False  # reading the densest element (``density.py``)
 
 
 def _body_layer(node: LexborNode) -> str:
@@ -75,7 +72,8 @@ def _body_layer(node: LexborNode) -> str:
 
 
 def find_root(ctx: Context) -> LexborNode | None:
-    """The element that holds the article: Drupal's full node view, ``<article>``, ``<main>``."""
+    """The element that holds the article: Drupal's full node view, ``<article>``, ``<main>``
+    (the one holding the body field, else the heading, else the most text)."""
     page, layout = ctx.page, ctx.layout
     mask = layout.excluded_lines()
     body = layout.main_body
@@ -101,75 +99,222 @@ def find_root(ctx: Context) -> LexborNode | None:
 def read_body(ctx: Context, title: str | None) -> BodyText:
     """Body paragraphs, lead, foot lines and pre-body labels of the article on the page."""
     page, layout = ctx.page, ctx.layout
-    lines = page.lines
-    out = BodyText()
+    n = len(page.lines)
+    reader = _Reader(ctx, title)
     root = find_root(ctx)
-    out.root_node = root
-    out.root = root.mem_id if root is not None else 0
-    root_rng = page.line_range(root) if root is not None else range(len(lines))
+    root_rng = page.line_range(root) if root is not None else range(n)
     if root is None or root.tag in ("body", "html"):
-        root_rng = range(len(lines))
+        root_rng = range(n)
     h1 = layout.h1
     field_node = layout.main_body_node
     field_rng = page.line_range(field_node) if field_node is not None else range(0)
     if field_node is not None and field_rng:
-        out.layer = _body_layer(field_node)
-        body_start, body_end = field_rng.start, field_rng.stop
-        if h1 is not None and h1 < body_start:
-            pre_start = max(h1 + 1, root_rng.start if root_rng.start <= body_start else 0)
+        start, end = field_rng.start, field_rng.stop
+        if h1 is not None and h1 < start:
+            pre = max(h1 + 1, root_rng.start if root_rng.start <= start else 0)
         else:
-            pre_start = min(root_rng.start, body_start)
-        scan_end = max(root_rng.stop, body_end)
+            pre = min(root_rng.start, start)
+        out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
+        out.layer = _body_layer(field_node)
+        if out.layer != "markup-class" or out.paragraphs:
+            return out
+    pre = h1 + 1 if h1 is not None and h1 in root_rng else root_rng.start
+    if h1 is None and title:
+        shown = _title_line(ctx, root_rng, title)
+        pre = shown + 1 if shown is not None else pre
+    site = reader.read(root, _Span(pre, pre, root_rng.stop, root_rng.stop, False))
+    site.layer = "visible-text"
+    dense = densest(page, reader.worth, reader.prose)
+    if dense is None or _agrees(site, dense.lines, dense.prose):
+        return site
+    node = page.index.nodes[page.index.position[dense.mid]]
+    rng = dense.lines
+    if h1 is not None and h1 in rng:
+        pre = h1 + 1
+    elif site.lines and rng.start <= site.lines[0] < rng.stop:
+        pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
-        out.layer = "visible-text"
-        pre_start = h1 + 1 if h1 is not None and h1 in root_rng else root_rng.start
-        if h1 is None and title:
-            shown = _title_line(ctx, root_rng, title)
-            pre_start = shown + 1 if shown is not None else pre_start
-        body_start, body_end = pre_start, root_rng.stop
-        scan_end = body_end
-    mask = layout.excluded_lines()
-    lede_rng = _lede_field(ctx, out, mask)
-    bounds = {i for i, _ in layout.headings} | set(layout.stops)
-    title_key = vocab.key(title) if title else None
-    foot = False
-    last_block = -1
-    for i in range(pre_start, scan_end):
-        if i in bounds:
-            break
-        if mask[i] or i in lede_rng:
-            continue
-        line = lines[i]
-        text = line.text
-        if i < body_start:
-            _pre_body(out, text, title_key)
-            continue
-        # both need a colon, which most lines have not (`in` is cheaper than the regexes)
-        foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
-        if foot_like and is_source_line(text):
-            out.source_line = out.source_line or text
-            foot = True
-            continue
-        if foot_like and is_photo_line(text):
-            out.photo_line = out.photo_line or text
-            foot = True
-            continue
-        if foot or i >= body_end:
-            if foot and len(text) > MAX_FOOT_LINE:
+        pre = rng.start
+    generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
+    generic.layer = "generic"
+    return generic if generic.chars() > site.chars() * 0.5 else site
+
+
+def _agrees(site: BodyText, rng: range, prose: int) -> bool:
+    """Whether a reading and the densest element (its lines, its prose) say the same: most of
+    the reading lies in the element and most of the element's prose is in the reading."""
+    if not site.paragraphs:
+        return False
+    inside = total = 0
+    for i, text in zip(site.lines, site.paragraphs, strict=True):
+        total += len(text)
+        if i in rng:
+            inside += len(text)
+    return inside >= AGREEMENT * total and inside >= AGREEMENT * prose
+
+
+class _Reader:
+    """Reads the body out of one page's lines (what every reading of the page shares)."""
+
+    def __init__(self, ctx: Context, title: str | None) -> None:
+        self.ctx = ctx
+        layout = ctx.layout
+        self.mask = layout.excluded_lines()
+        self.heads = dict(layout.headings)
+        self.bounds = set(self.heads) | set(layout.stops)
+        self.title_key = vocab.key(title) if title else None
+        #: prefix sums over the lines of their worth and of their prose (``density.py``)
+        self.worth, self.prose = ctx.sums()
+
+    def read(self, root: LexborNode | None, span: _Span) -> BodyText:
+        """One reading of the lines ``span`` names (see the module docstring)."""
+        ctx, mask, bounds, title_key = self.ctx, self.mask, self.bounds, self.title_key
+        lines = ctx.page.lines
+        out = BodyText(root_node=root, root=root.mem_id if root is not None else 0)
+        lede_rng = lede_field(ctx, out, mask)
+        foot = False
+        last_block = -1
+        i = span.pre
+        while i < span.scan:
+            line = lines[i]
+            if i in bounds and out.paragraphs and i >= span.start:
+                inside = span.field and i < span.end
+                if not inside and (i >= span.end or not self._goes_on(out, i, span)):
+                    break
+                i = max(i + 1, self._box_end(out, i))
+                continue
+            if mask[i] or i in lede_rng or i in bounds:
+                i += 1
+                continue
+            text = line.text
+            i += 1
+            if i - 1 < span.start:
+                pre_body(out, text, title_key)
+                continue
+            # both need a colon, which most lines have not (`in` is cheaper than the regexes)
+            foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
+            if foot_like and (is_source_line(text) or is_photo_line(text)):
+                if not out.paragraphs or (i - 1 < span.end and self._caption(out, i - 1, span)):
+                    continue  # near the top, or with the body going on after it: a caption
+                if is_source_line(text):
+                    out.source_line = out.source_line or text
+                else:
+                    out.photo_line = out.photo_line or text
+                foot = True
+                continue
+            if foot or i - 1 >= span.end:
+                if foot and len(text) > MAX_FOOT_LINE:
+                    break
+                continue
+            if not out.paragraphs and (pre_body(out, text, title_key) or not is_prose(line)):
+                continue  # the body begins with a line of prose
+            if vocab.is_ui(text) or line.tag == "figcaption" or _term_links_only(ctx, i - 1):
+                continue
+            if line.link_chars * 2 > line.chars and len(text) < MAX_LINK_LINE:
+                continue  # mostly a link: "Read more: …", a tag list, an inline teaser
+            if line.block == last_block and _soft_break(out.paragraphs[-1], text):
+                out.paragraphs[-1] += " " + text  # a <br> in mid-sentence, not a new paragraph
+                continue
+            out.paragraphs.append(text)
+            out.bold.append(line.bold)
+            out.lines.append(i - 1)
+            last_block = line.block
+        if not span.field:
+            self._trim_tail(out)
+        lede(ctx, out)
+        return out
+
+    def _trim_tail(self, out: BodyText) -> None:
+        """Drop what was read after the element holding most of the body ended, unless it is
+        in an element just like it: an author's note, comments, a box of teasers the layout did
+        not see (in a body field the field's end is the end already)."""
+        page = self.ctx.page
+        if len(out.lines) < 3:
+            return
+        sizes: dict[int, int] = {}
+        for i, text in zip(out.lines, out.paragraphs, strict=True):
+            c = _container(page, i)
+            sizes[c] = sizes.get(c, 0) + len(text)
+        main = max(sizes, key=lambda c: sizes[c])
+        end = page.span(main)[1]
+        look = _look(page, main)
+        keep = len(out.lines)
+        while keep > 0 and out.lines[keep - 1] >= end:
+            c = _container(page, out.lines[keep - 1])
+            if _look(page, c) == look:
                 break
-            continue
-        if not out.paragraphs and _pre_body(out, text, title_key):
-            continue
-        if vocab.is_ui(text) or line.tag == "figcaption" or _term_links_only(ctx, i):
-            continue
-        if out.paragraphs and line.block == last_block and _soft_break(out.paragraphs[-1], text):
-            out.paragraphs[-1] += " " + text  # a <br> in mid-sentence, not a new paragraph
-            continue
-        out.paragraphs.append(text)
-        out.bold.append(line.bold)
-        last_block = line.block
-    _lede(ctx, out)
-    return out
+            keep -= 1
+        del out.paragraphs[keep:], out.bold[keep:], out.lines[keep:]
+
+    def _box_end(self, out: BodyText, i: int) -> int:
+        """Where the box that line ``i`` opens ends: its block's end for a block heading, else
+        the end of the largest element around line ``i`` that holds none of the body read so
+        far (just the line, for a line that is neither)."""
+        layout, page = self.ctx.layout, self.ctx.page
+        if i in self.heads:
+            for block in layout.blocks:
+                if block.heading == i:
+                    return block.end
+        if i not in self.bounds:
+            return i + 1
+        last = out.lines[-1] if out.lines else -1
+        end = i + 1
+        for mid in [page.lines[i].block, *page.ancestors(page.lines[i].block)]:
+            a, b = page.span(mid)[:2]
+            if a <= last < b:
+                break
+            end = max(end, b)
+        return end
+
+    def _caption(self, out: BodyText, i: int, span: _Span) -> bool:
+        """Whether a ``source:`` / ``photo:`` line at ``i``, after the body has begun, is a
+        caption or credit rather than the article's foot: more of the body's prose follows it
+        than was read before it, or the body goes on right after it."""
+        if self.prose[span.end] - self.prose[i + 1] > out.chars():
+            return True
+        return self._goes_on(out, i, span)
+
+    def _goes_on(self, out: BodyText, i: int, span: _Span) -> bool:
+        """Whether the body carries on after the box or line at ``i``: in the densest element,
+        when more of its prose follows than was read; anywhere, when the first line of prose
+        after it (within LOOKAHEAD lines, captions and foot lines passed over) is in the
+        element of the body's last paragraph, or in one just like it (the same tag and
+        classes: a body cut into sections)."""
+        if not out.lines:
+            return False
+        start = self._box_end(out, i)
+        if span.dense and self.prose[span.end] - self.prose[start] > out.chars():
+            return True
+        page = self.ctx.page
+        container = _container(page, out.lines[-1])
+        lines, tags, mask = page.lines, page.tags, self.mask
+        for j in range(start, min(span.scan, start + LOOKAHEAD)):
+            line = lines[j]
+            if mask[j] or not is_prose(line):
+                continue
+            if ":" in line.text and (is_source_line(line.text) or is_photo_line(line.text)):
+                continue
+            if page.contains(container, j):
+                return True
+            if any(tags.get(a) in _CAPTIONS for a in page.ancestors(line.block)[:8]):
+                continue
+            return _look(page, _container(page, j)) == _look(page, container)
+        return False
+
+
+def _container(page: Page, i: int) -> int:
+    """The element that holds line ``i`` (the parent of its block)."""
+    block = page.lines[i].block
+    return page.parents.get(block, 0) or block
+
+
+def _look(page: Page, mid: int) -> tuple[str | None, str | None]:
+    """An element's tag and class attribute."""
+    index = page.index
+    pos = index.position.get(mid)
+    if pos is None:
+        return None, None
+    return index.tags[pos], index.attrs[pos].get("class")
 
 
 def _title_line(ctx: Context, rng: range, title: str) -> int | None:
@@ -193,90 +338,3 @@ def _term_links_only(ctx: Context, i: int) -> bool:
 def _soft_break(before: str, after: str) -> bool:
     """Whether two lines split by ``<br>`` are one sentence broken in the middle."""
     return not before.endswith(_SENTENCE_END) and after[:1].islower()
-
-
-def _pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
-    """Read a line between the heading and the first paragraph; True if it is not body text."""
-    k = vocab.key(text)
-    if title_key is not None and k == title_key:
-        return True
-    if vocab.is_flag(text) or vocab.is_ui(text):
-        return True
-    if vocab.is_type_label(text):
-        out.type_label = out.type_label or text
-        return True
-    date = date_line(text)
-    if date:
-        if is_update_line(text):
-            out.updated_line = out.updated_line or text
-        else:
-            out.date_line = out.date_line or text
-        return True
-    found = _DATE_IN_LINE.search(text) if len(text) <= 120 else None
-    if found and date_line(found.group(0)):
-        rest = (text[: found.start()] + " " + text[found.end() :]).strip()
-        rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
-        byline = _BYLINE.match(rest)
-        if byline or len(rest.split()) <= 3:
-            out.date_line = out.date_line or found.group(0)
-            if byline:
-                out.bylines.append(byline.group("names"))
-            return True
-    match = _BYLINE.match(text)
-    if match and len(text.split()) <= 12:
-        out.bylines.append(match.group("names"))
-        return True
-    return False
-
-
-def _lede_field(ctx: Context, out: BodyText, mask: bytearray) -> range:
-    page = ctx.page
-    body = ctx.layout.main_body
-    for node in page.shown(LEDE_SELECTOR, out.root_node):
-        rng = page.line_range(node)
-        if not rng or mask[rng.start] or len(rng) > 3:
-            continue
-        if body and (node.mem_id == body or page.contains(node.mem_id, page.span(body)[0])):
-            continue
-        text = " ".join(page.lines[i].text for i in rng)
-        if len(text.split()) < 6:
-            continue
-        out.lede = text
-        cls = node.attributes.get("class") or ""
-        out.lede_layer = "drupal-field" if "field--name-field" in cls else "markup-class"
-        return rng
-    return range(0)
-
-
-def _lede(ctx: Context, out: BodyText) -> None:
-    """The lead paragraph: a lead field, a bold first paragraph, or a matching description."""
-    paras = out.paragraphs
-    if out.lede is not None:
-        if paras and vocab.key(paras[0]) == vocab.key(out.lede):
-            del paras[0], out.bold[0]
-        return
-    if not paras:
-        return
-    if out.bold[0] and len(paras[0].split()) >= 8 and len(paras) > 1:
-        out.lede, out.lede_layer = paras[0], "visible-text"
-        del paras[0], out.bold[0]
-        return
-    if ctx.layout.main_body:
-        # Drupal's og:description defaults to the body summary, which is the first paragraph
-        # whenever that is short: there a match says nothing about a lead.
-        return
-    ld = ctx.meta.article_ld()
-    candidates = [
-        ("meta", ctx.meta.first("og:description")),
-        ("meta", ctx.meta.first("description")),
-        (
-            "jsonld",
-            ld.get("description") if ld and isinstance(ld.get("description"), str) else None,
-        ),
-    ]
-    first = vocab.key(paras[0])
-    for layer, text in candidates:
-        if text and vocab.key(" ".join(text.split())) == first and len(paras) > 1:
-            out.lede, out.lede_layer = paras[0], layer
-            del paras[0], out.bold[0]
-            return

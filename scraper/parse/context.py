@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.errors import ParseError, UsageError
 from core.urls import absolutize, canonical_link, canonicalize, is_same_site
 from scraper.parse.blocks import TeaserReader
+from scraper.parse.density import line_worth
 from scraper.parse.dom import Page, parse_page_tree
 from scraper.parse.evidence import Meta, read_meta
 from scraper.parse.layout import Layout
@@ -28,6 +29,14 @@ class Context:
     layout: Layout
     teasers: TeaserReader
     warnings: list[str]
+    _sums: tuple[list[int], list[int]] | None = None
+
+    def sums(self) -> tuple[list[int], list[int]]:
+        """Prefix sums of the lines' worth and prose under the layout's mask
+        (``density.line_worth``), worked out on first use."""
+        if self._sums is None:
+            self._sums = line_worth(self.page, self.layout.excluded_lines())
+        return self._sums
 
 
 def declared_url(html: bytes, base: str) -> str | None:

@@ -16,11 +16,15 @@ from core.urls import section_of
 from scraper.parse.article import article_from
 from scraper.parse.blocks import date_line
 from scraper.parse.context import Context, build_context
+from scraper.parse.density import densest, is_prose
 from scraper.parse.evidence import ARTICLE_TYPES, ld_types
 from scraper.parse.feed import looks_like_feed, parse_feed
+from scraper.parse.layout import Run
 from scraper.parse.listing import listing_from
 from scraper.parse.source import is_source_line
 
+ARTICLE_PROSE = 800
+ARTICLE_PROSE_LINES = 3
 LISTING_PATHS = frozenset({"region", "theme", "voices", "taxonomy"})
 ARTICLE_MARKERS = "[data-history-node-id], .node--view-mode-full"
 
@@ -85,9 +89,27 @@ def page_kind(ctx: Context) -> str:
     ]
     if len(paragraphs) >= 2 and free_words >= 60 and (h1 is not None or len(items) < 3):
         return "article"
-    if len(items) >= 2:
+    if len(items) >= 2 and not _prose_beside_items(ctx, items):
         return "listing"
     return "article"
+
+
+def _prose_beside_items(ctx: Context, items: list[Run]) -> bool:
+    """Whether the page holds an article among its teasers: an element with more prose than
+    all the teasers together (teasers are not prose: the layout masks them), in at least
+    ARTICLE_PROSE_LINES lines and ARTICLE_PROSE characters. (An article whose only ``<h1>``
+    is the site's logo, with a column of teasers beside it.)"""
+    page = ctx.page
+    worth, prose = ctx.sums()
+    dense = densest(page, worth, prose)
+    if dense is None or dense.prose < ARTICLE_PROSE:
+        return False
+    mask = ctx.layout.excluded_lines()
+    lines = page.lines
+    if sum(1 for i in dense.lines if not mask[i] and is_prose(lines[i])) < ARTICLE_PROSE_LINES:
+        return False
+    teasers = sum(lines[i].chars for run in items for i in range(run.start, run.end))
+    return dense.prose > teasers
 
 
 def parse_page(html: bytes, url: str, *, listing_type: str | None = None) -> Article | Listing:

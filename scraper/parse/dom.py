@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.errors import ParseError
+from scraper.parse.classwords import has_word
 from scraper.parse.decode import is_utf8
 from scraper.parse.load import (
     Loaded,
@@ -246,6 +247,18 @@ class Page:
             return {n.mem_id for n in self.shown(selector)}
         mids = self.index.mids
         return {mids[p] for p in self.index.select(compiled)}
+
+    def worded_ids(self, vocabulary: frozenset[str]) -> set[int]:
+        """mem_ids of the elements the reading holds whose ``class`` or ``id`` has a word of
+        ``vocabulary`` (``classwords.py``)."""
+        index = self.index
+        mids = index.mids
+        found: set[int] = set()
+        for name in ("class", "id"):
+            for value, positions in index.values(name).items():
+                if has_word(value, vocabulary):
+                    found.update(mids[p] for p in positions)
+        return found
 
     def span(self, node: LexborNode | int) -> Span:
         key = node if isinstance(node, int) else node.mem_id

@@ -27,16 +27,25 @@ from core.urls import (
     surely_off_site,
 )
 from scraper.parse import vocab
+from scraper.parse.density import is_prose
 from scraper.parse.dom import EMPTY_SPAN, Page
 
+#: Chrome: navigation, banners, footers, asides and forms by tag or role, and elements whose
+#: class or id has one of CHROME_WORDS as a whole word (``classwords.py``) ...
 CHROME_SELECTOR = (
     "nav, footer, aside, header, form, [role=navigation], [role=banner], [role=contentinfo], "
-    "[role=complementary], [role=search], [class*=breadcrumb], [class*=menu], [class*=share], "
-    "[class*=social], [class*=newsletter], [class*=cookie], [id*=cookie], [class*=sidebar], "
-    "[id*=sidebar], [class*=pager], [class*=footer], [id*=footer], [class*=site-header], "
-    "[id=header], [class*=language-switcher], [class*=skip-link]"
+    "[role=complementary], [role=search], [class*=site-header], [id=header], "
+    "[class*=language-switcher], [class*=skip-link]"
 )
-NAV_SELECTOR = "nav, [role=navigation], [class*=menu], [class*=breadcrumb], [class*=pager]"
+CHROME_WORDS = frozenset(
+    {"breadcrumb", "menu", "share", "social", "newsletter", "cookie", "sidebar", "pager", "footer"}
+)
+#: ... but never one that holds the main heading, more than half of the page's lines, or (if
+#: more than two lines) more than half of its prose (a body wrapper called
+#: ``content-with-sidebar``, ``sidebar_content``).
+CHROME_MAX_PROSE = 0.5
+NAV_SELECTOR = "nav, [role=navigation]"
+NAV_WORDS = frozenset({"menu", "breadcrumb", "pager"})
 TITLE_CLASS_SELECTOR = "[class*=title], [class*=heading], [class*=header]"
 BODY_FIELD_SELECTOR = (
     "[property='schema:text'], .field--name-body, [itemprop=articleBody], [class*=article-body], "
@@ -131,16 +140,21 @@ class Layout:
         self.link_urls = LinkURLs(hrefs, _resolver(base))
         # asked of every link by the teaser runs and again by the article's links
         self._off_site = [surely_off_site(href, page_url) for href in hrefs]
-        nav = page.shown_ids(NAV_SELECTOR)
+        nav = page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
         self.nav_lines, self.nav_links = _masks(page, nav)
         self.h1 = h1 = self._find_h1()
         spans, most = page.spans, max(n_lines, 2)
-        self.chrome = {  # never the element that holds the h1, never more than half the page
+        prose = [0]  # prefix sums of the prose characters of the lines (``density.is_prose``)
+        for line in lines:
+            prose.append(prose[-1] + (line.chars - line.link_chars if is_prose(line) else 0))
+        most_prose = prose[-1] * CHROME_MAX_PROSE
+        self.chrome = {
             mid
-            for mid in page.shown_ids(CHROME_SELECTOR)
+            for mid in page.shown_ids(CHROME_SELECTOR) | page.worded_ids(CHROME_WORDS)
             if (span := spans.get(mid)) is not None
             and not (h1 is not None and span[0] <= h1 < span[1])
             and (span[1] - span[0]) * 2 <= most
+            and (prose[span[1]] - prose[span[0]] <= most_prose or span[1] - span[0] < 3)
         }
         self.chrome_lines, self.chrome_links = _masks(page, self.chrome)
         self.main_body = self._main_body()

@@ -246,7 +246,7 @@ class Index:
             self._by_tag = by_tag
         return self._by_tag
 
-    def _values(self, name: str) -> dict[str | None, list[int]]:
+    def values(self, name: str) -> dict[str | None, list[int]]:
         """Attribute ``name``'s values and who holds them (gathered on first use)."""
         values = self.by_attr.get(name)
         if values is None:
@@ -308,7 +308,7 @@ class Index:
                 found.update(self._hits(name).get(test.bit, ()))
                 continue
             memo = test.memo
-            for have, ps in self._values(name).items():
+            for have, ps in self.values(name).items():
                 verdict = memo.get(have)
                 if verdict is None:
                     verdict = test(have)
@@ -317,7 +317,7 @@ class Index:
         for tag, conds in match.complex:
             name, op, want = conds[0] if conds else ("", "", "")
             pool = (
-                [p for have, ps in self._values(name).items()
+                [p for have, ps in self.values(name).items()
                  if value_matches(op, have, want) for p in ps]
                 if conds
                 else self.by_tag.get(tag or "", [])

@@ -1,0 +1,38 @@
+"""Class names read as words: ``share-bar``, ``site_footer``, ``socialLinks`` say "share",
+"footer", "social"; ``content-with-sidebar-wrp`` says "sidebar" too, but so does the body
+wrapper ``l-sidebar-fixed``: a word is a clue, never proof (``layout.py`` weighs it against the
+text an element holds).
+
+A CSS substring test (``[class*=sidebar]``) finds the letters anywhere, inside longer words
+too (``nosidebar``, ``sidebarless``); here a class token is cut at ``-``, ``_`` and lower-to-upper
+case changes, and only whole words count (a plural ``s`` allowed).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scraper.parse.memo import remember
+
+_CUT = re.compile(r"[-_]+|(?<=[a-z])(?=[A-Z])")
+#: token → its words, lowercased. Tokens repeat across pages and sites (``container``,
+#: ``row``, ``menu-item``); bounded, and the answer is a pure function of the token.
+_WORDS: dict[str, frozenset[str]] = {}
+
+
+def words(token: str) -> frozenset[str]:
+    """The words of one class token (``shareBar-item`` → share, bar, item)."""
+    found = _WORDS.get(token)
+    if found is None:
+        parts = {w.lower() for w in _CUT.split(token) if w}
+        parts |= {w[:-1] for w in parts if len(w) > 3 and w.endswith("s")}
+        found = remember(_WORDS, token, frozenset(parts))
+    return found
+
+
+def has_word(value: str | None, vocabulary: frozenset[str]) -> bool:
+    """Whether any class token of ``value`` (a ``class`` or ``id`` attribute) has a word of
+    ``vocabulary``."""
+    if not value:
+        return False
+    return any(not vocabulary.isdisjoint(words(token)) for token in value.split())

@@ -1,0 +1,139 @@
+"""What surrounds the article's paragraphs: the lines between the heading and the first
+paragraph (labels, date lines, bylines: read, not kept as text) and the lead paragraph."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from scraper.parse import vocab
+from scraper.parse.blocks import date_line
+from scraper.parse.context import Context
+from scraper.parse.dates import is_update_line
+
+LEDE_SELECTOR = (
+    "[class*=field--name-field-lead], [class*=field--name-field-lede], "
+    "[class*=field--name-field-summary], [class*=field--name-field-intro], "
+    "[class*=field--name-field-standfirst], [class*=field--name-field-subtitle], "
+    ".lead, [class*=-lead], [class*=__lead], [class*=lede], [class*=standfirst], .summary"
+)
+_BYLINE = re.compile(r"^by\s+(?P<names>[^\d:|·•]{3,120}?)\s*$", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_IN_LINE = re.compile(
+    rf"\b(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2})?",
+    re.I,
+)
+_READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
+
+
+@dataclass
+class BodyText:
+    paragraphs: list[str] = field(default_factory=list)
+    bold: list[bool] = field(default_factory=list)
+    layer: str | None = None
+    lede: str | None = None
+    lede_layer: str | None = None
+    source_line: str | None = None
+    photo_line: str | None = None
+    date_line: str | None = None  # raw text of a visible date line before the body
+    updated_line: str | None = None
+    type_label: str | None = None
+    bylines: list[str] = field(default_factory=list)
+    root: int = 0
+    root_node: LexborNode | None = None
+    #: the lines the paragraphs were read from (a paragraph joined over a <br> counts its first)
+    lines: list[int] = field(default_factory=list)
+
+    def chars(self) -> int:
+        return sum(map(len, self.paragraphs)) + len(self.lede or "")
+
+
+def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
+    """Read a line between the heading and the first paragraph; True if it is not body text."""
+    k = vocab.key(text)
+    if title_key is not None and k == title_key:
+        return True
+    if vocab.is_flag(text) or vocab.is_ui(text):
+        return True
+    if vocab.is_type_label(text):
+        out.type_label = out.type_label or text
+        return True
+    date = date_line(text)
+    if date:
+        if is_update_line(text):
+            out.updated_line = out.updated_line or text
+        else:
+            out.date_line = out.date_line or text
+        return True
+    found = _DATE_IN_LINE.search(text) if len(text) <= 120 else None
+    if found and date_line(found.group(0)):
+        rest = (text[: found.start()] + " " + text[found.end() :]).strip()
+        rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
+        byline = _BYLINE.match(rest)
+        if byline or len(rest.split()) <= 3:
+            out.date_line = out.date_line or found.group(0)
+            if byline:
+                out.bylines.append(byline.group("names"))
+            return True
+    match = _BYLINE.match(text)
+    if match and len(text.split()) <= 12:
+        out.bylines.append(match.group("names"))
+        return True
+    return False
+
+
+def lede_field(ctx: Context, out: BodyText, mask: bytearray) -> range:
+    page = ctx.page
+    body = ctx.layout.main_body
+    for node in page.shown(LEDE_SELECTOR, out.root_node):
+        rng = page.line_range(node)
+        if not rng or mask[rng.start] or len(rng) > 3:
+            continue
+        if body and (node.mem_id == body or page.contains(node.mem_id, page.span(body)[0])):
+            continue
+        text = " ".join(page.lines[i].text for i in rng)
+        if len(text.split()) < 6:
+            continue
+        out.lede = text
+        cls = node.attributes.get("class") or ""
+        out.lede_layer = "drupal-field" if "field--name-field" in cls else "markup-class"
+        return rng
+    return range(0)
+
+
+def lede(ctx: Context, out: BodyText) -> None:
+    """The lead paragraph: a lead field, a bold first paragraph, or a matching description."""
+    paras = out.paragraphs
+    if out.lede is not None:
+        if paras and vocab.key(paras[0]) == vocab.key(out.lede):
+            del paras[0], out.bold[0], out.lines[0]
+        return
+    if not paras:
+        return
+    if out.bold[0] and len(paras[0].split()) >= 8 and len(paras) > 1:
+        out.lede, out.lede_layer = paras[0], "visible-text"
+        del paras[0], out.bold[0], out.lines[0]
+        return
+    if ctx.layout.main_body:
+        # Drupal's og:description defaults to the body summary, which is the first paragraph
+        # whenever that is short: there a match says nothing about a lead.
+        return
+    ld = ctx.meta.article_ld()
+    candidates = [
+        ("meta", ctx.meta.first("og:description")),
+        ("meta", ctx.meta.first("description")),
+        (
+            "jsonld",
+            ld.get("description") if ld and isinstance(ld.get("description"), str) else None,
+        ),
+    ]
+    first = vocab.key(paras[0])
+    for layer, text in candidates:
+        if text and vocab.key(" ".join(text.split())) == first and len(paras) > 1:
+            out.lede, out.lede_layer = paras[0], layer
+            del paras[0], out.bold[0], out.lines[0]
+            return
