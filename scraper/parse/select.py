@@ -105,6 +105,9 @@ class _AttrTest:
         self.memo: dict[str | None, bool] = {}
         #: this test's place among its attribute's registered tests (see ``_register``), if any
         self.bit: int | None = None
+        #: whether it is answered token by token (:meth:`tokenwise`, fixed when registered)
+        self.by_token = False
+        self.name = ""  # the attribute it tests, once registered
 
     def add(self, op: str, want: str) -> None:
         if op == "":
@@ -123,7 +126,29 @@ class _AttrTest:
         elif op == "|=":
             self.dashes.append(want)
 
+    def tokenwise(self) -> bool:
+        """Whether this tests single tokens of the value (``~=``, and ``*=`` with no whitespace
+        in what it looks for): then a value passes exactly when one of its whitespace-separated
+        tokens does, and tokens recur across pages far more than whole values do."""
+        if self.exists or self.equals or self.prefixes or self.suffixes or self.dashes:
+            return False
+        return not any(c.isspace() for needle in self.needles for c in needle)
+
+    def token(self, token: str) -> bool:
+        """Whether one token passes (for a :meth:`tokenwise` test)."""
+        return token in self.tokens or (
+            self.contains is not None and self.contains.search(token) is not None
+        )
+
     def __call__(self, have: str | None) -> bool:
+        if self.exists:
+            return True
+        if self.bit is not None:  # one memo for every registered test on the attribute
+            return self.bit in _bits(self.name, have)
+        return self.verdict(have)
+
+    def verdict(self, have: str | None) -> bool:
+        """The test on ``have`` itself, remembered per value."""
         if self.exists:
             return True
         known = self.memo.get(have)
@@ -148,6 +173,12 @@ _TESTS: dict[str, list[_AttrTest]] = {}
 #: attribute → value → the bits of the registered tests it passes (emptied for an attribute
 #: when a test on it is registered)
 _BITS: dict[str, dict[str | None, tuple[int, ...]]] = {}
+#: attribute → token → the bits of the registered tokenwise tests it passes (the same for
+#: every value holding the token: ``_AttrTest.tokenwise``)
+_TOKEN_BITS: dict[str, dict[str, tuple[int, ...]]] = {}
+#: attribute → (every token its tokenwise tests want, a pattern finding any of their needles):
+#: most tokens pass no test, and these say so in one lookup and one search
+_ANY_TOKEN: dict[str, tuple[frozenset[str], re.Pattern[str] | None]] = {}
 MAX_TESTS = 512
 #: how many tests have been registered, all attributes together (indexes built before a new
 #: registration answer it by building again)
@@ -159,18 +190,44 @@ def _register(name: str, test: _AttrTest) -> None:
     tests = _TESTS.setdefault(name, [])
     if len(tests) < MAX_TESTS:
         test.bit = len(tests)
+        test.by_token = test.tokenwise()
+        test.name = name
         tests.append(test)
         _BITS[name] = {}
+        _TOKEN_BITS[name] = {}
+        wise = [t for t in tests if t.by_token]
+        needles = sorted({n for t in wise for n in t.needles}, key=len, reverse=True)
+        _ANY_TOKEN[name] = (
+            frozenset(w for t in wise for w in t.tokens),
+            re.compile("|".join(map(re.escape, needles))) if needles else None,
+        )
         _REGISTERED[0] += 1
 
 
 def _bits(name: str, value: str | None) -> tuple[int, ...]:
-    """The bits of the registered tests on attribute ``name`` that ``value`` passes."""
+    """The bits of the registered tests on attribute ``name`` that ``value`` passes: those of
+    the tokenwise tests from its tokens' memo, the others on the whole value."""
     memo = _BITS[name]
     bits = memo.get(value)
     if bits is None:
-        passed = tuple(t.bit for t in _TESTS[name] if t.bit is not None and t(value))
-        bits = remember(memo, value, passed)
+        tests = _TESTS[name]
+        passed: set[int] = set()
+        if value:
+            tokens = _TOKEN_BITS[name]
+            wanted, needles = _ANY_TOKEN[name]
+            for token in value.split():
+                got = tokens.get(token)
+                if got is None:
+                    if token in wanted or (needles is not None and needles.search(token)):
+                        got = tuple(t.bit for t in tests if t.by_token and t.token(token))  # type: ignore[misc]
+                    else:
+                        got = ()
+                    remember(tokens, token, got)
+                passed.update(got)
+        passed.update(
+            t.bit for t in tests if t.bit is not None and not t.by_token and t.verdict(value)
+        )
+        bits = remember(memo, value, tuple(sorted(passed)))
     return bits
 
 
