@@ -178,7 +178,12 @@ def _cyrillic_share(texts: list[str]) -> float | None:
 def article_from(ctx: Context, listing_type: str | None = None) -> Article:
     ev = Evidence()
     fields = Fields(ctx, None)
-    title = ev.pick("title", fields.title(), "no title found")
+    chosen = fields.title()
+    title = chosen[1] if chosen else None
+    if chosen:
+        ev.note("title", chosen[0])
+    else:
+        ev.warn("no title found")
     body = read_body(ctx, title)
     fields.root = body.root_node
     url = ev.pick("url", fields.canonical_url()) or ctx.url

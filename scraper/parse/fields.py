@@ -20,6 +20,7 @@ from scraper.parse.context import Context, strip_site_name
 from scraper.parse.dates import parse_date
 from scraper.parse.evidence import ld_names, ld_text
 from scraper.parse.markup import norm
+from scraper.parse.titles import choose, plain, shown_part, unescape
 
 T = TypeVar("T")
 Layers = list[tuple[str, Callable[[], T | None]]]
@@ -142,39 +143,39 @@ class Fields:
 
     # -- title -------------------------------------------------------------------------------
 
-    def title(self) -> Layers[str]:
+    def title(self) -> tuple[str, str] | None:
+        """(layer, title): RDFa first (the site's own markup), then the metadata titles and
+        the article's heading weighed together (``titles.choose``), then ``<title>``, then the
+        first ``<h2>``/``<h3>`` of a page without any."""
         meta, page = self.ctx.meta, self.ctx.page
         site = meta.first("og:site_name")
-
-        def rdfa() -> str | None:
-            for node in self.ctx.page.anywhere(_RDFA_TITLE):
-                # the cheap test first; own() is pure, so the order does not matter
-                if node.tag == "meta" or not self.own(node):
-                    continue
-                if self.inside(node, self._person_ids()):
-                    continue
-                text = norm(node.attributes.get("content") or node.text(deep=True, separator=""))
-                if text:
-                    return text
-            return None
-
-        def h1() -> str | None:
-            h = self.ctx.layout.h1
-            return page.lines[h].text if h is not None else None
-
-        def title_tag() -> str | None:
-            node = page.tree.css_first("title")
-            return strip_site_name(node.text() if node is not None else None, site)
-
-        return [
-            ("rdfa", rdfa),
-            ("jsonld", lambda: ld_text(self.ld.get("headline") or self.ld.get("name"))),
-            ("meta", lambda: strip_site_name(meta.first("og:title", "twitter:title"), site)),
-            ("drupal-field", lambda: self.first_text("[class*=field--name-title]")),
-            ("h1", h1),
-            ("title-tag", title_tag),
-            ("heading", self._first_heading),
+        for node in self.ctx.page.anywhere(_RDFA_TITLE):
+            # the cheap test first; own() is pure, so the order does not matter
+            if node.tag == "meta" or not self.own(node):
+                continue
+            if self.inside(node, self._person_ids()):
+                continue
+            text = norm(node.attributes.get("content") or node.text(deep=True, separator=""))
+            if text:
+                return "rdfa", text
+        h = self.ctx.layout.h1
+        title_node = page.tree.css_first("title")
+        headings = {plain(line.text) for line in page.lines if 1 <= line.heading <= 3}
+        og = strip_site_name(unescape(meta.first("og:title", "twitter:title")), site)
+        metadata = [
+            ("jsonld", ld_text(self.ld.get("headline") or self.ld.get("name"))),
+            ("meta", shown_part(og, headings)),
+            ("drupal-field", self.first_text("[class*=field--name-title]")),
         ]
+        chosen = choose(metadata, page.lines[h].text if h is not None else None)
+        if chosen is not None:
+            return chosen
+        raw = title_node.text() if title_node is not None else None
+        tag = unescape(strip_site_name(raw, site))
+        if tag:
+            return "title-tag", shown_part(tag, headings) or tag
+        heading = self._first_heading()
+        return ("heading", heading) if heading else None
 
     def _first_heading(self) -> str | None:
         """On pages without an ``<h1>``, the first ``<h2>``/``<h3>`` of the content."""

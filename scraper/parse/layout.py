@@ -142,7 +142,7 @@ class Layout:
         self._off_site = [surely_off_site(href, page_url) for href in hrefs]
         nav = page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
         self.nav_lines, self.nav_links = _masks(page, nav)
-        self.h1 = h1 = self._find_h1()
+        self.h1 = h1 = self._find_h1(self_urls)
         spans, most = page.spans, max(n_lines, 2)
         prose = [0]  # prefix sums of the prose characters of the lines (``density.is_prose``)
         for line in lines:
@@ -176,14 +176,17 @@ class Layout:
 
     # -- the main heading and body --------------------------------------------------------
 
-    def _find_h1(self) -> int | None:
+    def _find_h1(self, self_urls: set[str]) -> int | None:
+        """The article's ``<h1>``: the first that is not navigation and not a link away from
+        the page (the site's logo or name, a section's name, all linked); a headline that
+        links to the article itself counts."""
         for i, line in enumerate(self.page.lines):
             if line.heading != 1 or self.nav_lines[i]:
                 continue
             if line.link_chars >= line.chars:
-                hrefs = [self.link_urls[j] for j in self.links_on_line.get(i, [])]
-                if any(h and urlsplit(h).path in ("", "/") for h in hrefs):
-                    continue  # the site logo in an <h1>
+                urls = [self.link_urls[j] for j in self.links_on_line.get(i, [])]
+                if not urls or any(u is None or u not in self_urls for u in urls):
+                    continue  # a link elsewhere: the site's name, not the article's
             return i
         return None
 
