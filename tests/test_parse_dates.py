@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.parse import parse_date
+from scraper.parse.dates import same_moment_shown
 
 CASES = [
     ("2025-08-23T06:34:08+00:00", "2025-08-23T06:34:08+00:00"),  # RDFa content attribute
@@ -28,6 +29,14 @@ CASES = [
     ("Published: 19 January 2026", "2026-01-19"),
     ("Thursday, 24 February 2022 · 09:15", "2022-02-24T09:15:00+01:00"),
     ("31 October 2021 02:30", "2021-10-31T02:30:00+02:00"),  # ambiguous hour: first (summer)
+    ("5. April 2017", "2017-04-05"),  # German
+    ("Di, 21. April 2020 - 16:40", "2020-04-21T16:40:00+02:00"),
+    ("Veröffentlicht am 8. Dezember 2010 um 10:56", "2010-12-08T10:56:00+01:00"),
+    ("mercredi 9 décembre 2019 à 10h56", "2019-12-09T10:56:00+01:00"),  # French
+    ("5 de mayo de 2022", "2022-05-05"),  # Spanish
+    ("12 października 2021", "2021-10-12"),  # Polish
+    ("February 24, 2020 | 9:25pm", "2020-02-24T21:25:00+01:00"),  # a 12-hour clock
+    ("8 January 2020, 12:05 a.m.", "2020-01-08T00:05:00+01:00"),
 ]
 
 
@@ -49,9 +58,26 @@ def test_date_forms(text: str, iso: str) -> None:
         "2025-08-23T25:00:00",
         "2025-08-23T10:00:00+25:00",
         "The summit of 27 April 2016 was a failure",
+        "February 24, 2020 13:25 pm",
         "x" * 500,
     ],
 )
 def test_not_dates(text: str | None) -> None:
     """Impossible dates and sentences that merely contain a date give None, never a guess."""
     assert parse_date(text) is None
+
+
+def test_day_first_reads_slashes_the_other_way() -> None:
+    """``03/05/2022`` is Drupal's month-first display unless the page writes the day first."""
+    assert parse_date("03/05/2022 21:44") == "2022-03-05T21:44:00+01:00"
+    assert parse_date("03/05/2022 21:44", day_first=True) == "2022-05-03T21:44:00+02:00"
+
+
+def test_the_same_moment_is_shown_in_the_page_zone() -> None:
+    """A UTC timestamp and the page's clock showing the same minutes give the moment in the
+    page's zone (applied once); a different minute or no time gives nothing."""
+    shown = parse_date("February 24, 2020 | 9:25pm")
+    assert shown is not None
+    assert same_moment_shown("2020-02-25T02:25:54+00:00", shown) == "2020-02-24T21:25:54-05:00"
+    assert same_moment_shown("2020-02-25T02:26:54+00:00", shown) is None
+    assert same_moment_shown("2020-02-25", shown) is None

@@ -13,6 +13,7 @@ from core.urls import canonical_link, section_of
 from scraper.parse.blocks import dedupe_items
 from scraper.parse.body import read_body
 from scraper.parse.context import Context, build_context
+from scraper.parse.datefields import DateFields
 from scraper.parse.evidence import Evidence, ld_types
 from scraper.parse.fields import Fields
 from scraper.parse.live import live_entries
@@ -194,8 +195,12 @@ def article_from(ctx: Context, listing_type: str | None = None) -> Article:
         section = section_of(ctx.url)
         ev.note("section", "url")
     node_id = ev.pick("node_id", fields.node_id(ctx.canonical), "no node id found")
-    published = ev.pick("published", fields.published(body.date_line), "no published date found")
-    modified = ev.pick("modified", fields.modified(body.updated_line))
+    dates = DateFields(fields)
+    published = ev.pick("published", dates.published(body.date_line), "no published date found")
+    published, layer = dates.reconcile(published, ev.layers.get("published"), body.date_line)
+    if layer is not None:
+        ev.note("published", layer)
+    modified = ev.pick("modified", dates.modified(body.updated_line))
     type_label = ev.pick(
         "type", fields.type_label(body.type_label, listing_type), "no type label found"
     )

@@ -179,11 +179,12 @@ class TeaserReader:
         return items
 
 
-def date_line(text: str) -> str | None:
+def date_line(text: str, day_first: bool = False) -> str | None:
+    """The date a short line shows (alone, or beside other parts split by ``|``, ``·``)."""
     if len(text) > 60:
         return None
     for part in _DATE_PARTS.split(text):
-        date = parse_date(part)
+        date = parse_date(part, day_first)
         if date:
             return date
     return None

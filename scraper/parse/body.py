@@ -27,7 +27,7 @@ from scraper.parse import vocab
 from scraper.parse.context import Context
 from scraper.parse.density import densest, is_prose
 from scraper.parse.dom import Page
-from scraper.parse.prebody import BodyText, lede, lede_field, pre_body
+from scraper.parse.prebody import BodyText, date_near, lede, lede_field, pre_body
 from scraper.parse.source import is_photo_line, is_source_line
 
 ROOT_SELECTORS = (
@@ -98,6 +98,18 @@ def find_root(ctx: Context) -> LexborNode | None:
 
 def read_body(ctx: Context, title: str | None) -> BodyText:
     """Body paragraphs, lead, foot lines and pre-body labels of the article on the page."""
+    out = _read_body(ctx, title)
+    heading = ctx.layout.h1
+    if heading is None and title:
+        heading = _title_line(ctx, range(len(ctx.page.lines)), title)
+    if heading is None and out.lines:
+        heading = out.lines[0]
+    if heading is not None:
+        date_near(ctx, out, heading)
+    return out
+
+
+def _read_body(ctx: Context, title: str | None) -> BodyText:
     page, layout = ctx.page, ctx.layout
     n = len(page.lines)
     reader = _Reader(ctx, title)

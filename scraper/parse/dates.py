@@ -8,6 +8,9 @@ Forms read:
     Sat, 23 Aug 2025 06:34:08 +0000   RFC 822 (RSS ``pubDate``)
     27 April 2016, April 27, 2016  written dates (legacy pages, the redesigned theme)
     27.04.2016, 27 апреля 2016     day-first numeric, Russian month names
+    5. April 2017, 9 décembre 2019, 5 de mayo de 2022   the months of other languages (German,
+                                   French, Spanish, Italian, Portuguese, Dutch, Polish,
+                                   Ukrainian), with a weekday or a word before, a time after
 
 A date with a time comes back with its offset (``2023-06-09T11:21:00+02:00``); a date without a
 time comes back as the date alone (``2016-04-27``): no time or offset is invented.
@@ -16,7 +19,7 @@ time comes back as the date alone (``2016-04-27``): no time or offset is invente
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -32,12 +35,42 @@ MONTHS = {
     "января": 1, "январь": 1, "февраля": 2, "февраль": 2, "марта": 3, "март": 3, "апреля": 4,
     "апрель": 4, "мая": 5, "май": 5, "июня": 6, "июнь": 6, "июля": 7, "июль": 7, "августа": 8,
     "август": 8, "сентября": 9, "сентябрь": 9, "октября": 10, "октябрь": 10, "ноября": 11,
-    "ноябрь": 11, "декабря": 12, "декабрь": 12,
+    "ноябрь": 11, "декабря": 12, "декабрь": 12, "янв": 1, "фев": 2, "мар": 3, "апр": 4,
+    "июн": 6, "июл": 7, "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "дек": 12,
 }  # fmt: skip
+#: Month names of the other languages news pages are commonly written in (German, French,
+#: Spanish, Italian, Portuguese, Dutch, Polish, Ukrainian), for dates that pages show.
+MONTHS.update({
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mär": 3, "mai": 5,
+    "juni": 6, "juli": 7, "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
+    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "mars": 3, "avril": 4,
+    "avr": 4, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
+    "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12, "déc": 12,
+    "enero": 1, "ene": 1, "febrero": 2, "marzo": 3, "abril": 4, "abr": 4, "mayo": 5,
+    "junio": 6, "julio": 7, "agosto": 8, "ago": 8, "septiembre": 9, "setiembre": 9,
+    "octubre": 10, "noviembre": 11, "diciembre": 12, "dic": 12,
+    "gennaio": 1, "gen": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "mag": 5, "giugno": 6,
+    "giu": 6, "luglio": 7, "lug": 7, "settembre": 9, "set": 9, "ottobre": 10, "ott": 10,
+    "dicembre": 12,
+    "janeiro": 1, "fevereiro": 2, "fev": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "out": 10, "novembro": 11, "dezembro": 12,
+    "januari": 1, "februari": 2, "maart": 3, "mrt": 3, "mei": 5, "augustus": 8,
+    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6,
+    "lipca": 7, "sierpnia": 8, "września": 9, "października": 10, "listopada": 11,
+    "grudnia": 12,
+    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
+    "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
+})  # fmt: skip
+#: A month name as a pattern (the longest first, so that "sept" is not read as "sep").
+MONTH_NAME = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+)?"
-_TIME = r"(?:\s*(?:[-–—,·|]|at)?\s*(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"
-_TAIL = r"\s*(?:h|hrs|cet|cest)?\s*$"
+#: a word before the date: a weekday in any language ("Sat", "Di", "mercredi"), "on", "am"
+_WEEKDAY = r"(?:[^\W\d_]{2,12}\.?,?\s+)?"
+_TIME = (
+    r"(?:\s*(?:[-–—,·|]|at|um|à|a\s+las|alle|в|kl\.?)?\s*"
+    r"(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?)?"
+)
+_TAIL = r"\s*(?:h|hrs|uhr|cet|cest)?\s*$"
 _ISO = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
@@ -49,31 +82,46 @@ _DRUPAL = re.compile(
     re.I,
 )
 _DAY_FIRST = re.compile(
-    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<mon>[^\W\d_]{{3,9}})\.?,?\s+"
-    rf"(?P<y>\d{{4}})(?:\s*г\.?)?{_TIME}{_TAIL}",
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?"
+    rf"(?P<mon>[^\W\d_]{{3,12}})\.?,?\s+(?:de\s+)?"
+    rf"(?P<y>\d{{4}})(?:\s*г\.?|\s*р\.?)?{_TIME}{_TAIL}",
     re.I,
 )
 _MONTH_FIRST = re.compile(
-    rf"^{_WEEKDAY}(?P<mon>[^\W\d_]{{3,9}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+    rf"^{_WEEKDAY}(?P<mon>[^\W\d_]{{3,12}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
     rf"(?P<y>\d{{4}}){_TIME}{_TAIL}",
     re.I,
 )
 _DOTTED = re.compile(
-    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME}{_TAIL}"
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}){_TIME}{_TAIL}"
 )
 _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", re.I)
 _PREFIX = re.compile(
-    r"^(?:published|posted|first published|date|updated|last updated|modified)"
-    r"(?:\s+on)?\s*[:\-–]?\s*",
+    r"^(?:published|posted|first published|date|updated|last updated|modified|"
+    r"veröffentlicht|erschienen|aktualisiert|zuletzt aktualisiert|stand|datum|"
+    r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|"
+    r"опубликовано|обновлено|дата)"
+    r"(?:\s+(?:on|am|le|el|il|em))?\s*[:\-–]?\s*",
     re.I,
 )
+_UPDATE = (
+    "updated", "last updated", "modified", "aktualisiert", "zuletzt aktualisiert",
+    "mis à jour", "actualizado", "aggiornato", "обновлено",
+)  # fmt: skip
 
 
-def _local(y: int, m: int, d: int, h: str | None, mi: str | None, s: str | None) -> str | None:
+def _local(
+    y: int, m: int, d: int, h: str | None, mi: str | None, s: str | None, ap: str | None = None
+) -> str | None:
     try:
         if h is None or mi is None:
             return date(y, m, d).isoformat()
-        naive = datetime(y, m, d, int(h), int(mi), int(s or 0))
+        hour = int(h)
+        if ap is not None:  # 12-hour clock: 12:05 am is 00:05, 12:05 pm is 12:05
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ap.lower() == "p" else 0)
+        naive = datetime(y, m, d, hour, int(mi), int(s or 0))
     except ValueError:
         return None
     return naive.replace(tzinfo=SITE_TZ).isoformat()
@@ -103,20 +151,25 @@ def _iso(match: re.Match[str]) -> str | None:
 #: text → parse_date(text). The same dates (teasers, the page's own metadata) and the same
 #: non-dates come back page after page; bounded, and parse_date is a pure function.
 _PARSED: dict[str, str | None] = {}
+_PARSED_DAY_FIRST: dict[str, str | None] = {}
 
 
-def parse_date(text: str | None) -> str | None:
-    """ISO 8601 for one date as the site writes it, or None when ``text`` is not (only) a date."""
+def parse_date(text: str | None, day_first: bool = False) -> str | None:
+    """ISO 8601 for one date as the site writes it, or None when ``text`` is not (only) a date.
+
+    ``day_first``: read ``05/06/2022`` as 5 June (pages in languages that write the day first);
+    otherwise it is Drupal's month-first display, 6 May."""
     if not text or len(text) > 80:
         return None
+    memo = _PARSED_DAY_FIRST if day_first else _PARSED
     try:
-        return _PARSED[text]
+        return memo[text]
     except KeyError:  # (not `in`: another thread may clear the memo in between)
         pass
-    return remember(_PARSED, text, _parse_date(text))
+    return remember(memo, text, _parse_date(text, day_first))
 
 
-def _parse_date(text: str) -> str | None:
+def _parse_date(text: str, day_first: bool = False) -> str | None:
     text = _PREFIX.sub("", " ".join(text.split())).strip()
     if not text:
         return None
@@ -126,7 +179,8 @@ def _parse_date(text: str) -> str | None:
     match = _DRUPAL.match(text)
     if match:
         g = match.groupdict()
-        return _local(int(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"])
+        m, d = (g["d"], g["m"]) if day_first else (g["m"], g["d"])
+        return _local(int(g["y"]), int(m), int(d), g["h"], g["mi"], g["s"], g["ap"])
     if _RFC822.match(text):
         try:
             parsed = parsedate_to_datetime(text)
@@ -142,14 +196,36 @@ def _parse_date(text: str) -> str | None:
             g = match.groupdict()
             month = MONTHS.get(g["mon"].lower())
             if month:
-                return _local(int(g["y"]), month, int(g["d"]), g["h"], g["mi"], g["s"])
+                return _local(int(g["y"]), month, int(g["d"]), g["h"], g["mi"], g["s"], g["ap"])
     match = _DOTTED.match(text)
     if match:
         g = match.groupdict()
-        return _local(int(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"])
+        return _local(int(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"])
     return None
+
+
+def same_moment_shown(structured: str, shown: str) -> str | None:
+    """``structured`` (with an offset) in the zone the page shows it in, when ``shown`` is the
+    same moment on the page's own clock: the same minutes past the hour, whole quarter hours
+    away (``2020-02-25T02:25:54+00:00`` shown as "February 24, 2020 9:25pm" is
+    ``2020-02-24T21:25:54-05:00``); None otherwise. The zone is applied once: to present the
+    moment, never to move it."""
+    if len(structured) <= 10 or len(shown) <= 10:
+        return None
+    try:
+        moment, clock = datetime.fromisoformat(structured), datetime.fromisoformat(shown)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.minute != clock.minute:
+        return None
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    offset = clock.replace(tzinfo=None, second=0) - utc.replace(second=0, microsecond=0)
+    quarters = round(offset / timedelta(minutes=15))
+    if abs(quarters) > 14 * 4 or offset != quarters * timedelta(minutes=15):
+        return None
+    return moment.astimezone(timezone(quarters * timedelta(minutes=15))).isoformat()
 
 
 def is_update_line(text: str) -> bool:
     """Whether a visible date line announces a modification ("Updated: …")."""
-    return text.lower().lstrip().startswith(("updated", "last updated", "modified"))
+    return text.lower().lstrip().startswith(_UPDATE)

@@ -15,9 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from core.urls import canonical_link, is_same_site, node_id_from_url
 from scraper.parse import vocab
-from scraper.parse.blocks import date_line
 from scraper.parse.context import Context, strip_site_name
-from scraper.parse.dates import parse_date
 from scraper.parse.evidence import ld_names, ld_text
 from scraper.parse.markup import norm
 from scraper.parse.titles import choose, plain, shown_part, unescape
@@ -45,19 +43,6 @@ _LEDE_AUTHOR_FRONT = re.compile(
     r"(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|al|de|van|von|bin|der)){1,4})"
     r"(?:,[^,]{1,150},)?\s+(?:writes|argues|says|explains|suggests)"
 )
-_RDFA_PUBLISHED = ("schema:dateCreated", "schema:datePublished", "dc:date", "dc:created")
-_META_PUBLISHED = (
-    "article:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "datecreated",
-    "dcterms.date",
-    "dc.date",
-    "date",
-    "pubdate",
-    "publish-date",
-)
-_META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _BY_VERBS = ("conducted", "written", "compiled", "interview")
 _LEDE_AUTHOR_BY = re.compile(
     r"\b(?:conducted|written|compiled|interview(?:ed)?)\s+by\s+"
@@ -193,47 +178,6 @@ class Fields:
                 "[rel='schema:author'], [typeof='schema:Person'], [rel=author]"
             )
         return self._persons
-
-    # -- dates -------------------------------------------------------------------------------
-
-    def _rdfa_date(self, *props: str) -> str | None:
-        selector = ", ".join(f"[property='{p}']" for p in props)
-        for node in self.nodes(selector):
-            value = node.attributes.get("content") or node.attributes.get("datetime")
-            date = parse_date(value or norm(node.text(deep=True, separator=" ")))
-            if date:
-                return date
-        return None
-
-    def published(self, visible_date: str | None) -> Layers[str]:
-        meta = self.ctx.meta
-        return [
-            ("rdfa", lambda: self._rdfa_date(*_RDFA_PUBLISHED)),
-            ("jsonld", lambda: parse_date(ld_text(self.ld.get("datePublished")))),
-            ("meta", lambda: parse_date(meta.first(*_META_PUBLISHED))),
-            ("drupal-field", lambda: parse_date(self.first_text("[class*=field--name-created]"))),
-            ("markup-class", self._time_element),
-            ("visible-text", lambda: _line_date(visible_date)),
-        ]
-
-    def modified(self, updated_line: str | None) -> Layers[str]:
-        meta = self.ctx.meta
-        return [
-            ("rdfa", lambda: self._rdfa_date("schema:dateModified", "dc:modified")),
-            ("jsonld", lambda: parse_date(ld_text(self.ld.get("dateModified")))),
-            ("meta", lambda: parse_date(meta.first(*_META_MODIFIED))),
-            ("drupal-field", lambda: parse_date(self.first_text("[class*=field--name-changed]"))),
-            ("visible-text", lambda: _line_date(updated_line)),
-        ]
-
-    def _time_element(self) -> str | None:
-        for node in self.nodes("time[datetime]"):
-            if norm(node.text() or "").lower().startswith("updated"):
-                continue
-            date = parse_date(node.attributes.get("datetime"))
-            if date:
-                return date
-        return None
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -377,7 +321,3 @@ def _lang(value: str | None) -> str | None:
         return None
     primary = _LANG_SUBTAG.split(value.strip().lower(), maxsplit=1)[0]
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 and primary != "und" else None
-
-
-def _line_date(line: str | None) -> str | None:
-    return date_line(line) if line else None

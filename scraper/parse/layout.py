@@ -44,6 +44,10 @@ CHROME_WORDS = frozenset(
 #: more than two lines) more than half of its prose (a body wrapper called
 #: ``content-with-sidebar``, ``sidebar_content``).
 CHROME_MAX_PROSE = 0.5
+#: Class and id words of a comment section (``comment_ids``): its dates are the comments'.
+COMMENT_WORDS = frozenset(
+    {"comment", "comments", "respond", "reply", "replies", "discussion", "disqus", "pingback"}
+)
 NAV_SELECTOR = "nav, [role=navigation]"
 NAV_WORDS = frozenset({"menu", "breadcrumb", "pager"})
 TITLE_CLASS_SELECTOR = "[class*=title], [class*=heading], [class*=header]"
@@ -129,6 +133,9 @@ class Layout:
     def __init__(self, page: Page, page_url: str, base: str, self_urls: set[str]) -> None:
         self.page = page
         self._excluded: bytearray | None = None
+        self._teasers: bytearray | None = None
+        self._comments: set[int] | None = None
+        self._comment_lines: bytearray | None = None
         lines, links = page.lines, page.links
         n_lines = len(lines)
         self.links_on_line: dict[int, list[int]] = {}
@@ -340,6 +347,30 @@ class Layout:
     def block_runs(self, *kinds: str) -> set[int]:
         """ids (``id(run)``) of runs inside blocks of the given kinds."""
         return {id(run) for b in self.blocks if b.kind in kinds for run in b.runs}
+
+    def comment_ids(self) -> set[int]:
+        """mem_ids of the elements whose class or id says they hold comments."""
+        if self._comments is None:
+            self._comments = self.page.worded_ids(COMMENT_WORDS)
+        return self._comments
+
+    def comment_lines(self) -> bytearray:
+        """A mask of the lines inside comment sections (``comment_ids``)."""
+        if self._comment_lines is None:
+            self._comment_lines = _masks(self.page, self.comment_ids())[0]
+        return self._comment_lines
+
+    def teaser_lines(self) -> bytearray:
+        """A mask of the lines of teaser items and of Related / Popular / Editor's choice
+        blocks (the chrome left out)."""
+        if self._teasers is None:
+            mask = bytearray(len(self.page.lines))
+            for run in self.runs:
+                mask[run.start : run.end] = b"\x01" * max(0, run.end - run.start)
+            for block in self.blocks:
+                mask[block.heading : block.end] = b"\x01" * (block.end - block.heading)
+            self._teasers = mask
+        return self._teasers
 
     def excluded_lines(
         self, kinds: tuple[str, ...] = ("related", "popular", "editors")

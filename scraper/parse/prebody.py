@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import vocab
 from scraper.parse.blocks import date_line
 from scraper.parse.context import Context
-from scraper.parse.dates import is_update_line
+from scraper.parse.dates import MONTH_NAME, is_update_line
 
 LEDE_SELECTOR = (
     "[class*=field--name-field-lead], [class*=field--name-field-lede], "
@@ -19,12 +19,16 @@ LEDE_SELECTOR = (
     "[class*=field--name-field-standfirst], [class*=field--name-field-subtitle], "
     ".lead, [class*=-lead], [class*=__lead], [class*=lede], [class*=standfirst], .summary"
 )
-_BYLINE = re.compile(r"^by\s+(?P<names>[^\d:|·•]{3,120}?)\s*$", re.I)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|door|от|автор)\s+(?P<names>[^\d:|·•]{3,120}?)\s*$", re.I
+)
+#: A date line may hold this many other words (a byline, "published on", a place)
+DATE_LINE_WORDS = 5
 _DATE_IN_LINE = re.compile(
-    rf"\b(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2})?",
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?:{MONTH_NAME})\.?,?\s+(?:de\s+)?\d{{4}}"
+    rf"|(?:{MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4})"
+    r"(?:,?\s+(?:at\s+|um\s+|à\s+|[-|]\s+)?\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?\s?m\.?)?)?(?!\w)",
     re.I,
 )
 _READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
@@ -74,7 +78,7 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
         rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
         byline = _BYLINE.match(rest)
-        if byline or len(rest.split()) <= 3:
+        if byline or (len(rest.split()) <= DATE_LINE_WORDS and len(text) <= 80):
             out.date_line = out.date_line or found.group(0)
             if byline:
                 out.bylines.append(byline.group("names"))
@@ -84,6 +88,34 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
         out.bylines.append(match.group("names"))
         return True
     return False
+
+
+#: How far from the headline a date line is looked for (lines above, lines below).
+DATE_ABOVE, DATE_BELOW = 8, 12
+
+
+def date_near(ctx: Context, out: BodyText, heading: int) -> None:
+    """When the reading found no date line under the headline: the date line nearest to it,
+    a few lines above or below, in the chrome too (an entry header's meta row) but never in a
+    teaser, a block or a comment."""
+    if out.date_line is not None:
+        return
+    lines = ctx.page.lines
+    teasers, comments = ctx.layout.teaser_lines(), ctx.layout.comment_lines()
+    order = sorted(
+        range(max(0, heading - DATE_ABOVE), min(len(lines), heading + DATE_BELOW + 1)),
+        key=lambda i: abs(i - heading),
+    )
+    for i in order:
+        text = lines[i].text
+        if i == heading or teasers[i] or comments[i] or len(text) > 120:
+            continue
+        if date_line(text) or _DATE_IN_LINE.search(text):
+            probe = BodyText()
+            pre_body(probe, text, None)
+            if probe.date_line:
+                out.date_line = probe.date_line
+                return
 
 
 def lede_field(ctx: Context, out: BodyText, mask: bytearray) -> range:

@@ -1,0 +1,84 @@
+"""Where the published date comes from on pages the parser has not seen (datefields.py)."""
+
+from __future__ import annotations
+
+from scraper.parse import parse_article
+
+URL = "https://news.example.org/culture/lighthouse-keepers-remembered"
+PARAS = "".join(
+    f"<p>The keepers of the northern light kept a log for {n} winters, and the log is "
+    "still in the harbour office, where anyone may read it.</p>"
+    for n in range(3, 9)
+)
+
+
+def page(head: str = "", top: str = "", tail: str = "", lang: str = "en") -> bytes:
+    return (
+        f'<html lang="{lang}"><head>{head}</head><body><article>'
+        f"<h1>Lighthouse keepers remembered</h1>{top}{PARAS}{tail}</article></body></html>"
+    ).encode()
+
+
+def test_json_ld_of_any_shape_gives_the_date() -> None:
+    """A datePublished on a WebPage object inside @graph (no Article object) is read."""
+    head = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebPage", '
+        '"datePublished": "2021-03-04T08:00:00+00:00"}, {"@type": "Person", '
+        '"name": "A. Writer", "birthDate": "1970-01-01"}]}</script>'
+    )
+    article = parse_article(page(head), URL)
+    assert article.published == "2021-03-04T08:00:00+00:00"
+    assert article.evidence["published"] == "jsonld"
+
+
+def test_a_comment_never_gives_the_date() -> None:
+    """The only machine dates on the page are the comments': they are not the article's."""
+    tail = (
+        '<section class="comments"><h3>Responses</h3><div class="comment">'
+        '<time datetime="2022-09-09T10:00:00+00:00">9 September 2022</time>'
+        "<p>I remember the keeper of the southern light too, he was my grandfather.</p>"
+        "</div></section>"
+    )
+    article = parse_article(page(tail=tail), URL)
+    assert article.published is None
+    assert "no published date found" in article.warnings
+
+
+def test_a_time_element_in_the_entry_footer_counts() -> None:
+    """A <time> in the article's own footer (chrome inside the article) is its date."""
+    tail = '<footer class="entry-meta">Posted on <time datetime="2020-06-01">1 June</time></footer>'
+    article = parse_article(page(tail=tail), URL)
+    assert article.published == "2020-06-01"
+    assert article.evidence["published"] == "markup-class"
+
+
+def test_a_date_line_in_another_language() -> None:
+    """A German date line under the headline, with a byline, is the visible date."""
+    article = parse_article(page(top="<p>Von Jana Beispiel am 5. April 2017</p>", lang="de"), URL)
+    assert article.published == "2017-04-05"
+    assert article.evidence["published"] == "visible-text"
+
+
+def test_the_shown_date_beats_a_metadata_date_of_another_day() -> None:
+    """Metadata naming another day than the date line shown under the headline (a draft's
+    date) loses to the date line."""
+    head = '<meta property="article:published_time" content="2021-11-29T14:13:37+00:00">'
+    article = parse_article(page(head, top="<p>12.01.2022</p>", lang="de"), URL)
+    assert article.published == "2022-01-12"
+    assert article.evidence["published"] == "visible-text"
+
+
+def test_a_utc_timestamp_is_shown_in_the_pages_zone() -> None:
+    """A UTC timestamp and the page's clock showing the same minute a day earlier: the same
+    moment, presented in the page's offset (never shifted)."""
+    head = '<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+    article = parse_article(page(head, top="<p>February 24, 2020 | 9:25pm</p>"), URL)
+    assert article.published == "2020-02-24T21:25:54-05:00"
+    assert article.evidence["published"] == "meta"
+
+
+def test_a_date_in_the_url() -> None:
+    """With nothing else, the date in the URL's path gives the day."""
+    article = parse_article(page(), "https://blog.example.org/2019/08/02/keepers/")
+    assert article.published == "2019-08-02"
+    assert article.evidence["published"] == "url"
