@@ -220,6 +220,9 @@ class _Reader:
                 continue
             if not out.paragraphs and (pre_body(out, text, title_key) or not is_prose(line)):
                 continue  # the body begins with a line of prose
+            if not out.paragraphs and line.heading and out.lede is None:
+                out.lede, out.lede_layer = text, "visible-text"  # a standfirst set as a heading
+                continue
             if vocab.is_ui(text) or line.tag == "figcaption" or _term_links_only(ctx, i - 1):
                 continue
             if line.link_chars * 2 > line.chars and len(text) < MAX_LINK_LINE:

@@ -26,15 +26,20 @@ CONTAINER_TAGS = frozenset(
 PROSE_WORDS = 7
 #: ... or this many and ends a sentence.
 SHORT_PROSE_WORDS = 3
+#: A heading this long is prose.
+HEADING_PROSE_WORDS = 16
 _SENTENCE_END = tuple('.!?:;…"”»)')
 
 
 def is_prose(line: Line) -> bool:
-    """Whether a line reads as running text: enough words, at most a third of it link text."""
+    """Whether a line reads as running text: enough words, at most a third of it link text;
+    a heading only when it runs to a sentence or two (a standfirst set as a heading)."""
     chars, links = line.chars, line.link_chars
-    if links * 3 > chars or line.heading:
+    if links * 3 > chars:
         return False
     words = line.text.count(" ") + 1
+    if line.heading:
+        return words >= HEADING_PROSE_WORDS
     return words >= PROSE_WORDS or (
         words >= SHORT_PROSE_WORDS and line.text.endswith(_SENTENCE_END)
     )

@@ -56,6 +56,9 @@ BODY_FIELD_SELECTOR = (
     "[class*=article__body], [class*=story-body], [class*=entry-content]"
 )
 MAX_ITEM_LINES = 12
+#: A teaser item holds at most this much prose (its teaser paragraph): an element with more
+#: is the article around a link, not an item.
+MAX_ITEM_PROSE = 600
 _CONTAINER_DEPTH = 16  # a teaser's container is at most this many levels above its link
 _NOT_ARTICLE_FIRST = frozenset(
     {
@@ -151,7 +154,8 @@ class Layout:
         self.nav_lines, self.nav_links = _masks(page, nav)
         self.h1 = h1 = self._find_h1(self_urls)
         spans, most = page.spans, max(n_lines, 2)
-        prose = [0]  # prefix sums of the prose characters of the lines (``density.is_prose``)
+        #: prefix sums of the prose characters of the lines (``density.is_prose``)
+        self.prose = prose = [0]
         for line in lines:
             prose.append(prose[-1] + (line.chars - line.link_chars if is_prose(line) else 0))
         most_prose = prose[-1] * CHROME_MAX_PROSE
@@ -292,6 +296,8 @@ class Layout:
                 span = spans.get(anc, EMPTY_SPAN)
                 if span[1] - span[0] > MAX_ITEM_LINES:
                     break
+                if self.prose[span[1]] - self.prose[span[0]] > MAX_ITEM_PROSE:
+                    break  # the article's own paragraphs around a link in them
                 container = anc
             span = spans.get(container, EMPTY_SPAN)
             if span[2] <= run.links[0] and run.links[-1] < span[3] and span[1] > span[0]:
