@@ -40,6 +40,8 @@ ROOT_SELECTORS = (
 MAX_FOOT_LINE = 300
 #: A line of the body that is mostly link text and shorter than this is not the article's text.
 MAX_LINK_LINE = 200
+#: A short line in the body that reads as a date line or a byline is read as one.
+MAX_META_LINE = 80
 #: Lines looked at after a stop line or a foot line for the body going on.
 LOOKAHEAD = 40
 #: The reading after the heading is trusted when it and the densest element share this much
@@ -220,6 +222,9 @@ class _Reader:
                 continue
             if not out.paragraphs and (pre_body(out, text, title_key) or not is_prose(line)):
                 continue  # the body begins with a line of prose
+            short = len(text) <= MAX_META_LINE and not is_prose(line)
+            if short and pre_body(BodyText(), text, None):
+                continue  # a date line or a byline in the body: not text (nor the article's date)
             if not out.paragraphs and line.heading and out.lede is None:
                 out.lede, out.lede_layer = text, "visible-text"  # a standfirst set as a heading
                 continue
