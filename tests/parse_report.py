@@ -25,7 +25,7 @@ from scraper.parse import parse_article, parse_page
 from tests.samplesite import ArticleTruth, SampleSite, SiteConfig
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
-FAMILIES = ("drupal", "redesign", "legacy", "listing", "other")
+FAMILIES = ("drupal", "redesign", "legacy", "listing", "unseen", "other")
 SITE = "https://www.commonspace.eu"
 TRUTH_FIELDS = (
     "title",

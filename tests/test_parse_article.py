@@ -133,7 +133,7 @@ def test_evidence_names_only_known_layers() -> None:
     layers = {
         "rdfa", "jsonld", "meta", "canonical", "shortlink", "html-lang", "drupal-field",
         "drupal-attr", "drupal-class", "markup-class", "markup", "h1", "heading", "title-tag",
-        "visible-text", "text", "lede", "url", "listing", "taxonomy-link",
+        "visible-text", "text", "lede", "url", "listing", "taxonomy-link", "generic",
     }  # fmt: skip
     for path in sorted(PAGES.glob("*.html")):
         result = parse_page(path.read_bytes(), "https://www.commonspace.eu/news/fixture-page-x")

@@ -19,9 +19,11 @@ Layers, in order of trust (the names recorded in ``Article.evidence``):
                   Popular, the block heading ("Related articles", "Popular", "Most read")
     taxonomy-link links to ``/region/…``, ``/theme/…`` in the article
     visible-text  what a reader sees (date lines, labels, the ``source:`` line, body text)
+    generic       for the body: the densest element of the page, judged by text against links
+                  alone (``density.py``), when no layer above gave a body it trusts
     text          a property of the text itself (its script, for the language)
     lede          named in the lead paragraph ("…writes X in this op-ed")
-    url           the URL itself
+    url           the URL itself (for a date: one in its path)
     listing       the listing that led to the page (its type label)
 """
 

@@ -330,6 +330,9 @@ class Layout:
     def _blocks(self) -> list[Block]:
         page, h1 = self.page, self.h1
         blocks: list[Block] = []
+        items = bytearray(len(page.lines))  # the lines of teaser items
+        for run in self.runs:
+            items[run.start : run.end] = b"\x01" * max(0, run.end - run.start)
         bounds = [i for i, _ in self.headings] + self.stops
         if h1 is not None:
             bounds.append(h1)
@@ -343,12 +346,25 @@ class Layout:
                     if not (h1 is not None and span[0] <= h1 < span[1] and h1 < i):
                         end = min(end, span[1])
                     break
+            end = self._prose_after(i, end, items)
             block = Block(kind, i, end)
             block.runs = [run for run in self.runs if i < run.first_line < end]
             for run in block.runs:
                 run.end = min(run.end, end)
             blocks.append(block)
         return blocks
+
+    def _prose_after(self, i: int, end: int, items: bytearray) -> int:
+        """Where a block headed at line ``i`` ends at the latest: before two lines of prose in
+        a row that are no teaser item's (the article going on after a "see also" line; an
+        item's teaser paragraph is one line)."""
+        lines, prose = self.page.lines, self.prose
+        if prose[end] - prose[i + 1] == 0:
+            return end
+        for j in range(i + 1, end - 1):
+            if not items[j] and not items[j + 1] and is_prose(lines[j]) and is_prose(lines[j + 1]):
+                return j
+        return end
 
     def block_runs(self, *kinds: str) -> set[int]:
         """ids (``id(run)``) of runs inside blocks of the given kinds."""
