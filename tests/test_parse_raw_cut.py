@@ -49,12 +49,17 @@ def uncut(data: bytes, monkeypatch: pytest.MonkeyPatch) -> dom.Page:
         (b"<script src=x.js></script>", 0),  # nothing to cut
         (b'<script type="application/ld+json">{}</script>', 0),
         (b'<script type="Application/LD+JSON">{}</script>', 0),
-        # the outer script is left; the inner "<script" looks like a tag to the scan (the
-        # parsed tree is checked for such cases)
-        (b"<script><!-- document.write('<script>x</script>') --></script>", 1),
+        # the outer script is left (a "<!--" in it); the scan passes over what follows up to
+        # "-->" as a comment, so the inner "<script" is not taken for a tag
+        (b"<script><!-- document.write('<script>x</script>') --></script>", 0),
+        (b"<!--[if lt IE 9]><script>shim()</script><![endif]--><script>a</script>", 1),
+        (b"<!--> <script>a</script>", 1),  # "<!-->" is a whole (empty) comment
+        (b"<!-- never closed <script>a</script>", 0),
         (b"<script>a</SCRIPT><script>b</script>", 2),  # the end tag in any case
         (b"<style>a</STYLE ><p>b</p><style>c</style>", 2),
-        (b"<svg><script>a<b</script></svg>", 1),  # (the parsed tree is checked for these)
+        (b"<svg><script>a<b</script></svg>", 0),  # in SVG a script's text is markup
+        (b"<svg><style>a</style></svg><style>b</style>", 1),  # after the SVG: cut
+        (b"<SVG><script>a<b</script></SVG>", 1),  # (the parsed tree is checked for these)
         (b"<script>a</scripts></script>", 1),  # "</scripts>" is text
         (b"<script>" + b"a<b;" * 70 + b"</script>", 0),  # too many "<" to look at
         (b'<script data-x="a>b">c</script>', 0),  # the ">" of the tag is not the first one
@@ -82,7 +87,6 @@ def test_only_the_text_goes() -> None:
         b"<textarea><script>a</script></textarea><p>x</p>",
         b'<p title="<script>">a</script>"</p>',
         b"<iframe><style>a</style></iframe><p>x</p>",
-        b"<!-- <script> -->x<script>y</script><p>z</p>",
         b"<svg><script>if (a<b) {}</script></svg><p>x</p>",  # text in SVG is markup: "<b"
         b"<math><style>x<p>y</style></math>",
         b"<script><!-- document.write('<script>x</script>') --></script><p>y</p>",
@@ -95,6 +99,18 @@ def test_a_script_that_was_none_means_reading_the_page_as_it_came(
     """Cuts that did not land in a script or style element are found and undone."""
     page = dom.Page(html, URL)
     assert page.cut == 0
+    assert reading(page) == reading(uncut(html, monkeypatch))
+
+
+def test_a_script_in_a_comment_is_left_and_the_next_one_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What looks like a script inside a comment (an old IE conditional comment) is comment
+    text and is not cut; the real script after it is, and the page reads as it would uncut
+    (no second reading needed)."""
+    html = b"<!-- <script> -->x<script>y</script><p>z</p>"
+    page = dom.Page(html, URL)
+    assert page.cut == 1 and page.fast
     assert reading(page) == reading(uncut(html, monkeypatch))
 
 

@@ -30,9 +30,9 @@ def words(token: str) -> frozenset[str]:
     return found
 
 
-def has_word(value: str | None, vocabulary: frozenset[str]) -> bool:
-    """Whether any class token of ``value`` (a ``class`` or ``id`` attribute) has a word of
-    ``vocabulary``."""
-    if not value:
-        return False
-    return any(not vocabulary.isdisjoint(words(token)) for token in value.split())
+def words_of(value: str) -> frozenset[str]:
+    """The words of every class token of ``value`` (a ``class`` or ``id`` attribute)."""
+    tokens = value.split()
+    if len(tokens) == 1:
+        return words(tokens[0])
+    return frozenset().union(*map(words, tokens))

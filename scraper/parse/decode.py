@@ -22,6 +22,9 @@ _DEEP_TAGS = (
 )
 _BLOCK_TAG_RE = re.compile(rf"<(/?)(?:{_DEEP_TAGS})(?=[\s>/])[^>]*>", re.I)
 _BLOCK_OPEN_RE = re.compile(rf"<(?:{_DEEP_TAGS})[\s>/]", re.I)
+#: the same two on bytes (the fast road's check: ``nests_deeper``)
+_BLOCK_TAG_BYTES = re.compile(rf"<(/?)(?:{_DEEP_TAGS})(?=[\s>/])[^>]*>".encode(), re.I)
+_BLOCK_OPEN_BYTES = re.compile(rf"<(?:{_DEEP_TAGS})[\s>/]".encode(), re.I)
 _START_TAG_RE = re.compile(r"<[a-zA-Z]")
 #: What the text of a ``<script>``/``<style>`` element is replaced with (see :func:`cut_raw_text`):
 #: a zero-width space, which no real script or style consists of and ``norm`` drops.
@@ -88,7 +91,7 @@ def plain_utf8(data: bytes) -> tuple[bytes, int] | None:
     """The bytes to hand lexbor unchanged but for :func:`cut_raw_text`, and its count of cuts;
     None when the page needs :func:`decode_html` (a byte-order mark, a declared encoding other
     than UTF-8, too large, empty or binary) or the nesting guard (more than UNGUARDED_TAGS
-    tags).
+    tags, and block elements nested deeper than MAX_BLOCK_DEPTH).
 
     The bytes are not checked to be UTF-8 here: lexbor passes through what it cannot read and
     selectolax turns that into U+FFFD, so the reader looks for U+FFFD in what it read and only
@@ -98,9 +101,22 @@ def plain_utf8(data: bytes) -> tuple[bytes, int] | None:
     if _binary_reason(data[:1024]) is not None or _declared(data) not in (None, "utf-8"):
         return None
     cut, n = cut_raw_text(data)
-    if cut.count(b"<") > UNGUARDED_TAGS:
+    if cut.count(b"<") > UNGUARDED_TAGS and nests_deeper(cut):
         return None
     return cut, n
+
+
+def nests_deeper(data: bytes) -> bool:
+    """Whether block elements in ``data`` nest deeper than MAX_BLOCK_DEPTH (so that it needs
+    :func:`flatten_deep_nesting`): never when it has fewer block start tags than that."""
+    if len(_BLOCK_OPEN_BYTES.findall(data)) <= MAX_BLOCK_DEPTH:
+        return False
+    depth = 0
+    for match in _BLOCK_TAG_BYTES.finditer(data):
+        depth = depth - 1 if match.group(1) else depth + 1
+        if depth > MAX_BLOCK_DEPTH:
+            return True
+    return False
 
 
 def is_utf8(data: bytes) -> bool:
@@ -148,7 +164,9 @@ def cut_raw_text(data: bytes) -> tuple[bytes, int]:
     :data:`RAW_MARK`, and how many were cut.
 
     Nothing reads that text (JSON-LD excepted, which is never cut), yet it is often half of a
-    page's bytes, and lexbor reads it character by character. Only plain cases are cut: a
+    page's bytes, and lexbor reads it character by character. Comments are passed over (the
+    scripts of old IE conditional comments are comment text), and so are ``<svg>`` and
+    ``<math>`` elements (their scripts' and styles' text is markup). Only plain cases are cut: a
     lower-case start tag with balanced quotes, and (scripts) no ``<!--`` in the text, which
     could let the script run past its first end tag; the text ends where lexbor ends it, at
     the first end tag of that name in any case.
@@ -165,6 +183,18 @@ def cut_raw_text(data: bytes) -> tuple[bytes, int]:
     match = search(data)
     while match is not None:
         name = match.group(1)
+        if name is None:  # a comment: what looks like a script in it is comment text
+            close = data.find(b"-->", match.start() + 2)
+            if close < 0:
+                break
+            match = search(data, close + 3)
+            continue
+        if name in _FOREIGN:  # in SVG and MathML a script's or style's text is markup
+            close = data.find(b"</" + name, match.end())
+            if close < 0:
+                break
+            match = search(data, close)
+            continue
         gt = data.find(b">", match.end() - 1)
         end = _raw_end(data, name, gt) if gt >= 0 else -1
         if end > gt + 1 and _plain_tag(data[match.start() : gt], name):
@@ -181,7 +211,8 @@ def cut_raw_text(data: bytes) -> tuple[bytes, int]:
     return b"".join(out), n
 
 
-_RAW_OPEN_RE = re.compile(rb"<(script|style)[ \t\n\r\f/>]")
+_RAW_OPEN_RE = re.compile(rb"<(?:(script|style|svg|math)[ \t\n\r\f/>]|!--)")
+_FOREIGN = (b"svg", b"math")
 _NAME_ENDS = frozenset(b" \t\n\r\f/>")
 #: ``<`` signs in a script's text looked at before giving up on cutting it (each costs a
 #: Python step, and most scripts have a handful)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.errors import ParseError
-from scraper.parse.classwords import has_word
+from scraper.parse.classwords import words_of
 from scraper.parse.decode import is_utf8
 from scraper.parse.load import (
     Loaded,
@@ -135,6 +135,8 @@ class Page:
         #: with the reading position it was met at
         self.hidden_roots: list[tuple[int, LexborNode]] = []
         self._unshown: tuple[Index, list[int]] | None = None
+        self._value_words: list[tuple[frozenset[str], list[int]]] | None = None
+        self._worded: dict[frozenset[str], set[int]] = {}
         #: nodes the walk took in hand: read (elements and texts) or looked through (the
         #: work the reading did, bounded by MAX_ELEMENTS and MAX_SKIPPED_NODES)
         self.steps = 0
@@ -250,14 +252,25 @@ class Page:
 
     def worded_ids(self, vocabulary: frozenset[str]) -> set[int]:
         """mem_ids of the elements the reading holds whose ``class`` or ``id`` has a word of
-        ``vocabulary`` (``classwords.py``)."""
-        index = self.index
-        mids = index.mids
-        found: set[int] = set()
-        for name in ("class", "id"):
-            for value, positions in index.values(name).items():
-                if has_word(value, vocabulary):
-                    found.update(mids[p] for p in positions)
+        ``vocabulary`` (``classwords.py``). The words of each value are worked out once a
+        page, and each vocabulary's answer kept (callers only read it)."""
+        found = self._worded.get(vocabulary)
+        if found is not None:
+            return found
+        if self._value_words is None:
+            index = self.index
+            self._value_words = [
+                (words_of(value), positions)
+                for name in ("class", "id")
+                for value, positions in index.values(name).items()
+                if value
+            ]
+        mids = self.index.mids
+        found = set()
+        for words, positions in self._value_words:
+            if not vocabulary.isdisjoint(words):
+                found.update(mids[p] for p in positions)
+        self._worded[vocabulary] = found
         return found
 
     def span(self, node: LexborNode | int) -> Span:
