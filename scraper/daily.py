@@ -14,7 +14,8 @@ One run, in order:
    fetching only what the archive lacks — that is how a backfill resumes;
 4. re-check recent articles on a schedule keyed to their publication date, with conditional
    requests; a 304 or the same bytes again becomes a ``revisit`` record;
-5. compare the fields of this run's new articles with the archive's (``detect_drift``).
+5. compare the fields of this run's new articles with the archive's (``detect_drift``): which
+   are missing, and which no longer come from the site's own markup (``SITE_LAYERS``).
 
 SIGTERM, SIGINT, ``--max-runtime`` passing and an unreachable site all stop the run the same way
 (``scraper.control``): requests in flight are cut off, the record being written is finished,
@@ -59,6 +60,16 @@ from .sections import ALL_SECTIONS, resolve_section
 
 MAX_DAYS = 3650  # ten years: the longest re-check schedule a config file may ask for
 DRIFT_FIELDS = ("title", "published", "body", "lede", "source", "authors", "section", "type")
+#: The evidence layers that read the site's own markup (``Article.evidence``), per field. When
+#: most new articles' field came from another layer (the generic content layer for the body, a
+#: bare heading for the title, a date line for the date), the markup has changed even though
+#: every field is still filled: ``detect_drift`` names "<field> from the site's markup".
+SITE_LAYERS = {
+    "body": frozenset({"rdfa", "drupal-field"}),
+    "published": frozenset({"rdfa", "drupal-field", "jsonld", "meta"}),
+    "title": frozenset({"rdfa", "jsonld", "meta", "drupal-field"}),
+}
+FROM_MARKUP = {f"{name} from the site's markup": name for name in SITE_LAYERS}
 
 
 @dataclass(frozen=True)
@@ -196,26 +207,35 @@ class DailySummary:
 
 
 def _present(doc: Mapping[str, Any], name: str) -> bool:
+    if name in FROM_MARKUP:
+        field_name = FROM_MARKUP[name]
+        evidence = doc.get("evidence")
+        layer = evidence.get(field_name) if isinstance(evidence, Mapping) else None
+        return layer in SITE_LAYERS[field_name]
     return bool(doc.get(name))
 
 
 def field_rates(docs: Iterable[Mapping[str, Any]]) -> tuple[int, dict[str, float]]:
-    """How many article JSONs, and the share of them that has each of ``DRIFT_FIELDS``."""
+    """How many article JSONs, and the share of them that has each of ``DRIFT_FIELDS`` (and
+    each field of ``SITE_LAYERS`` read from the site's own markup)."""
     docs = list(docs)
     n = len(docs)
-    return n, {f: (sum(_present(d, f) for d in docs) / n if n else 0.0) for f in DRIFT_FIELDS}
+    names = (*DRIFT_FIELDS, *FROM_MARKUP)
+    return n, {f: (sum(_present(d, f) for d in docs) / n if n else 0.0) for f in names}
 
 
 def detect_drift(
     usual: Mapping[str, float], new: Iterable[Mapping[str, Any]], min_articles: int = 3
 ) -> dict[str, tuple[float, float]]:
-    """Fields most archived articles have but most of ``new`` lack: (usual rate, new rate)."""
+    """Fields most archived articles have but most of ``new`` lack, and fields most archived
+    articles read from the site's own markup but most of ``new`` did not: (usual rate, new
+    rate)."""
     n, rates = field_rates(new)
     if n < min_articles:
         return {}
     return {
         f: (usual[f], rates[f])
-        for f in DRIFT_FIELDS
+        for f in rates
         if usual.get(f, 0.0) >= 0.7 and rates[f] < 0.5 and usual[f] - rates[f] >= 0.4
     }
 

@@ -9,7 +9,7 @@ import pytest
 
 from archive.history import diff_versions, word_diff
 from core.errors import EXIT_DRIFT, LayoutDrift, UsageError
-from scraper.daily import Schedule, detect_drift, read_toml
+from scraper.daily import Schedule, detect_drift, field_rates, read_toml
 
 OLD = {
     "title": "Minister visits Baku",
@@ -62,6 +62,23 @@ def test_drift_names_fields_missing_from_most_new_articles() -> None:
     message = str(LayoutDrift(detect_drift(usual, new)))
     assert "published (0% of new articles, usually 98%)" in message
     assert LayoutDrift({}).exit_code == EXIT_DRIFT
+
+
+def test_drift_names_fields_no_longer_read_from_the_sites_markup() -> None:
+    """Bodies (or dates, titles) the generic layer gave instead of the site's own markup, in
+    most new articles where the archive had them from the markup, are layout drift too;
+    every field is still present, and the JSON is kept (the alarm is about the markup)."""
+    old = {"title": "t", "body": ["b"], "published": "2025-01-01",
+           "evidence": {"body": "rdfa", "title": "rdfa", "published": "rdfa"}}  # fmt: skip
+    _, usual = field_rates([old] * 20)
+    generic = {**old, "evidence": {"body": "generic", "title": "rdfa", "published": "url"}}
+    drift = detect_drift(usual, [generic] * 3)
+    assert set(drift) == {"body from the site's markup", "published from the site's markup"}
+    assert drift["body from the site's markup"] == (1.0, 0.0)
+    assert detect_drift(usual, [old] * 3) == {}
+    assert "body from the site's markup (0% of new articles, usually 100%)" in str(
+        LayoutDrift(drift)
+    )
 
 
 def test_schedule_is_keyed_to_publication_date() -> None:
