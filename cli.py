@@ -203,14 +203,16 @@ def parse(
         ),
     ] = None,
 ) -> None:
-    """Parse a saved page offline and print its JSON (an article or a listing)."""
-    from scraper.parse import parse_page
+    """Parse a saved page offline and print its JSON (an article or a listing; with --url of
+    an article, a listing is a soft 404, exit code 1)."""
+    from core.model import SoftNotFound
+    from scraper.parse import parse_served
     from scraper.saved import read_saved_page
 
     try:
         page = read_saved_page(path, url)
         try:
-            result = parse_page(page.data, page.url)
+            result = parse_served(page.data, page.url)
         except ParseError as exc:  # the input is not a page: bad input, named by its file
             raise UsageError(f"{path}: {str(exc).removeprefix(exc.url + ': ')}") from None
     except ScraperError as exc:
@@ -219,6 +221,8 @@ def parse(
         err.print(f"note: {for_terminal(path)} names no URL of its own; read as if served at "
                   f"{page.url} (give --url for the one it came from)")  # fmt: skip
     sys.stdout.write(safe_json(result.to_dict(), indent=2) + "\n")
+    if isinstance(result, SoftNotFound):
+        raise typer.Exit(1)
 
 
 @app.command()

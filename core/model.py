@@ -191,6 +191,24 @@ class Listing:
         }
 
 
+@dataclass(frozen=True)
+class SoftNotFound:
+    """A page served at an article's URL that is a listing: a stale article URL answering
+    with the front page or a section page (status 200), a *soft 404*. The listing it showed
+    is kept."""
+
+    url: str
+    listing: Listing
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "soft404",
+            "url": self.url,
+            "reason": "an article URL answered with a listing page",
+            "listing": self.listing.to_dict(),
+        }
+
+
 def content_hash(
     title: str | None, lede: str | None, body: tuple[str, ...], source: Source | None
 ) -> str:

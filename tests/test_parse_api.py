@@ -18,6 +18,7 @@ def test_parse_exports() -> None:
         "parse_listing",
         "parse_page",
         "parse_photo_line",
+        "parse_served",
         "parse_source_line",
     ]
     for name in scraper.parse.__all__:

@@ -4,22 +4,24 @@ A listing is a page of teaser items with no article of its own. Stale article UR
 ``?m=`` URLs and even image URLs answer with the front page, so a page is judged by what it
 holds, not by its URL: structured article metadata, a ``source:`` line, a date line under the
 title or paragraphs of free text under the heading make an article; several teasers and
-nothing else make a listing (the crawler calls that a soft 404 when it asked for an article).
+nothing else make a listing (the crawler calls that a soft 404 when it asked for an article;
+:func:`parse_served` says so the same way).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from core.model import Article, Listing
-from core.urls import section_of
+from core.errors import UsageError
+from core.model import Article, Listing, SoftNotFound
+from core.urls import canonicalize, section_of
 from scraper.parse.article import article_from
 from scraper.parse.blocks import date_line
 from scraper.parse.context import Context, build_context
 from scraper.parse.density import densest, is_prose
 from scraper.parse.evidence import ARTICLE_TYPES, ld_types
 from scraper.parse.feed import looks_like_feed, parse_feed
-from scraper.parse.layout import Run
+from scraper.parse.layout import Run, is_article_url
 from scraper.parse.listing import listing_from
 from scraper.parse.source import is_source_line
 
@@ -110,6 +112,23 @@ def _prose_beside_items(ctx: Context, items: list[Run]) -> bool:
         return False
     teasers = sum(lines[i].chars for run in items for i in range(run.start, run.end))
     return dense.prose > teasers
+
+
+def parse_served(
+    html: bytes, url: str, *, listing_type: str | None = None
+) -> Article | Listing | SoftNotFound:
+    """:func:`parse_page` for a page served at ``url``, judged as the crawler judges it: when
+    ``url`` is an article's URL and the page is a listing, a :class:`SoftNotFound` holding
+    the listing (a soft 404)."""
+    result = parse_page(html, url, listing_type=listing_type)
+    if isinstance(result, Listing) and result.kind != "feed":
+        try:
+            wanted = canonicalize(url)
+        except UsageError:
+            return result
+        if is_article_url(wanted):
+            return SoftNotFound(url=wanted, listing=result)
+    return result
 
 
 def parse_page(html: bytes, url: str, *, listing_type: str | None = None) -> Article | Listing:
