@@ -231,6 +231,9 @@ class Layout:
         for j, link in enumerate(links):
             if nav[j] or off_site[j] or body_start <= j < body_end:
                 continue
+            # the shape first: canonicalising the URL costs more, and most links fail the shape
+            if not (link.has_img or link.heading or self._owns_lines(j)):
+                continue
             url = link_urls[j]
             if (
                 url is None
@@ -238,8 +241,6 @@ class Layout:
                 or not (url.startswith(origin) or is_same_site(url, page_url))
                 or not is_article_url(url)
             ):
-                continue
-            if not (link.has_img or link.heading or self._owns_lines(j)):
                 continue
             if (
                 last is not None
