@@ -150,7 +150,10 @@ def _term_link(ctx: Context, j: int) -> tuple[str | None, str | None, str | None
     """``_TERM``'s kind, slug and id for link ``j`` of the page; None unless it is a region,
     theme or taxonomy term link on the site."""
     layout = ctx.layout
-    key = (ctx.page.links[j].href, ctx.base, layout.page_url)
+    href = ctx.page.links[j].href
+    if "region" not in href and "theme" not in href and "taxonomy" not in href:
+        return None  # (what _TERM needs in the path: most links are ruled out without a URL)
+    key = (href, ctx.base, layout.page_url)
     try:
         return _TERM_LINKS[key]
     except KeyError:  # (not `in`: another thread may clear the memo in between)

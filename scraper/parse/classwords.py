@@ -5,7 +5,7 @@ text an element holds).
 
 A CSS substring test (``[class*=sidebar]``) finds the letters anywhere, inside longer words
 too (``nosidebar``, ``sidebarless``); here a class token is cut at ``-``, ``_`` and lower-to-upper
-case changes, and only whole words count (a plural ``s`` allowed).
+case changes, and only whole words count (a vocabulary lists the plurals it means too).
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ def words(token: str) -> frozenset[str]:
     """The words of one class token (``shareBar-item`` → share, bar, item)."""
     found = _WORDS.get(token)
     if found is None:
-        parts = {w.lower() for w in _CUT.split(token) if w}
-        parts |= {w[:-1] for w in parts if len(w) > 3 and w.endswith("s")}
-        found = remember(_WORDS, token, frozenset(parts))
+        if token.islower() or token.isdigit():  # no case change to cut at (most tokens)
+            parts = token.replace("_", "-").split("-")
+        else:
+            parts = _CUT.split(token)
+        found = remember(_WORDS, token, frozenset(w.lower() for w in parts if w))
     return found
 
 

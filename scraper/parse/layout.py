@@ -38,8 +38,12 @@ CHROME_SELECTOR = (
     "[class*=language-switcher], [class*=skip-link]"
 )
 CHROME_WORDS = frozenset(
-    {"breadcrumb", "menu", "share", "social", "newsletter", "cookie", "sidebar", "pager", "footer"}
-)
+    {
+        "breadcrumb", "breadcrumbs", "menu", "menus", "share", "shares", "sharing", "social",
+        "newsletter", "newsletters", "cookie", "cookies", "sidebar", "sidebars", "pager",
+        "footer", "footers",
+    }
+)  # fmt: skip
 #: ... but never one that holds the main heading, more than half of the page's lines, or (if
 #: more than two lines) more than half of its prose (a body wrapper called
 #: ``content-with-sidebar``, ``sidebar_content``).
@@ -49,7 +53,7 @@ COMMENT_WORDS = frozenset(
     {"comment", "comments", "respond", "reply", "replies", "discussion", "disqus", "pingback"}
 )
 NAV_SELECTOR = "nav, [role=navigation]"
-NAV_WORDS = frozenset({"menu", "breadcrumb", "pager"})
+NAV_WORDS = frozenset({"menu", "menus", "breadcrumb", "breadcrumbs", "pager"})
 TITLE_CLASS_SELECTOR = "[class*=title], [class*=heading], [class*=header]"
 BODY_FIELD_SELECTOR = (
     "[property='schema:text'], .field--name-body, [itemprop=articleBody], [class*=article-body], "
