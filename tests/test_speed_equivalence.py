@@ -19,7 +19,13 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import article, interview, quotes
 from scraper.parse.context import Context, build_context
 from scraper.parse.fields import Fields
-from scraper.parse.markup import STANDARD_TAG_IDS
+from scraper.parse.markup import (
+    HIDDEN_SELECTOR,
+    LABEL_SELECTOR,
+    STANDARD_TAG_IDS,
+    UNREAD_SELECTOR,
+)
+from scraper.parse.select import matcher, matches
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -231,3 +237,30 @@ def test_norm_shortcut_matches_split_and_join(text: str) -> None:
     from scraper.parse.markup import norm
 
     assert norm(text) == _norm_by_hand(text)
+
+
+ATTR_VALUES = st.sampled_from(
+    [None, "", "sr-only", "visually-hidden x", "display:none", "display: none; color: red",
+     "navigation", "search", "true", "false", "topic-kicker", "badge big", "x flag-y",
+     "eyebrow", "content", "screen-reader-text", "hidden"]
+)  # fmt: skip
+
+
+@given(
+    st.sampled_from(["div", "nav", "span", "a", "p"]),
+    st.dictionaries(
+        st.sampled_from(["class", "style", "role", "hidden", "aria-hidden", "id", "data-x"]),
+        ATTR_VALUES,
+        max_size=4,
+    ),
+)
+def test_matchers_asked_together_agree_with_each_alone(
+    tag: str, attrs: dict[str, str | None]
+) -> None:
+    """``select.matches`` (the walk's three verdicts in one go) says what ``element`` of each
+    matcher says."""
+    trio = tuple(m for m in map(matcher, (HIDDEN_SELECTOR, UNREAD_SELECTOR, LABEL_SELECTOR)))
+    assert all(m is not None for m in trio)
+    together = matches(trio, tag, attrs)  # type: ignore[arg-type]
+    alone = [m.element(tag, attrs) for m in trio if m is not None]
+    assert [bool(together & (1 << k)) for k in range(3)] == alone

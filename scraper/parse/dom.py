@@ -47,7 +47,7 @@ from scraper.parse.markup import (
     tag_kind,
 )
 from scraper.parse.memo import remember
-from scraper.parse.select import Index, matcher
+from scraper.parse.select import Index, matcher, matches
 
 #: Ancestors remembered for each link (enough to find the teaser that holds it).
 LINK_PATH_DEPTH = 48
@@ -312,6 +312,7 @@ class Page:
         unread_sel = matcher(UNREAD_SELECTOR)
         label_sel = matcher(LABEL_SELECTOR)
         assert hidden_sel is not None and unread_sel is not None and label_sel is not None
+        trio = (hidden_sel, unread_sel, label_sel)
         hidden_roots = self.hidden_roots
         lines, links, images, spans = self.lines, self.links, self.images, self.spans
         buf: list[str] = []
@@ -469,11 +470,9 @@ class Page:
                     key = (tag, *sorted((name, attrs[name] or "") for name in relevant))
             verdict = verdicts.get(key)
             if verdict is None:
-                if hidden_sel.element(tag, attrs):
-                    verdict = _HIDDEN
-                else:
-                    verdict = _UNREAD if unread_sel.element(tag, attrs) else 0
-                if label_sel.element(tag, attrs):
+                hit = matches(trio, tag, attrs)  # hidden 1, unread 2, label 4
+                verdict = _HIDDEN if hit & 1 else (_UNREAD if hit & 2 else 0)
+                if hit & 4:
                     verdict |= _LABEL
                 remember(verdicts, key, verdict)
             if verdict:

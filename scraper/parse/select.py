@@ -264,6 +264,36 @@ class Matcher:
         return False
 
 
+#: matchers asked together (``matches``) → attribute → (place, test) of each that tests it
+_BY_NAME: dict[tuple[Matcher, ...], dict[str, list[tuple[int, _AttrTest]]]] = {}
+
+
+def matches(matchers: tuple[Matcher, ...], tag: str, attrs: dict[str, str | None]) -> int:
+    """Bit ``1 << k`` set when ``matchers[k]`` matches the element: what ``element`` says of
+    each, with each attribute value's registered tests worked out once for all of them
+    (``_bits``) instead of once a matcher. (The walk asks three matchers of every element
+    with a class; ``element`` is the plain version, and tests hold the two equal.)"""
+    found = 0
+    for k, m in enumerate(matchers):
+        if tag in m.tags or (m.complex and m.element(tag, attrs)):
+            found |= 1 << k
+    by_name = _BY_NAME.get(matchers)
+    if by_name is None:
+        by_name = _BY_NAME[matchers] = {
+            name: [(k, m.attrs[name]) for k, m in enumerate(matchers) if name in m.attrs]
+            for name in {name for m in matchers for name in m.attrs}
+        }
+    for name, tests in by_name.items():
+        if name not in attrs:
+            continue
+        value = attrs[name]
+        bits = _bits(name, value) if name in _TESTS else ()
+        for k, test in tests:
+            if test.exists or (test.bit in bits if test.bit is not None else test.verdict(value)):
+                found |= 1 << k
+    return found
+
+
 @lru_cache(maxsize=512)
 def matcher(selector: str) -> Matcher | None:
     """The :class:`Matcher` of a selector list, or None when it is not made of simple ones."""
