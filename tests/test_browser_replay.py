@@ -20,7 +20,8 @@ from tests.pywb_server import free_port, serving
 from tests.samplesite import SampleSite
 
 POLL_MS = 200
-POLLS = 600  # how often a test looks for the replay frame before it gives up
+POLLS = 150  # how often a test looks for the replay frame before it reloads the page
+LOADS = 4  # ReplayWeb.page's first load can stall while its service worker starts; a reader reloads
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +37,20 @@ def words(text: str) -> str:
 
 def replay_frame(page: Any, url: str) -> Any:
     """The frame in which ReplayWeb.page shows the archived ``url`` (its ``mp_`` frame)."""
-    for _ in range(POLLS):
-        for frame in page.frames:
-            if "mp_/" in frame.url and frame.url.endswith(url):
-                return frame
-        page.wait_for_timeout(POLL_MS)
-    raise AssertionError(f"ReplayWeb.page never showed {url}; frames: {page.frames}")
+    said: list[str] = []
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
+    for load in range(LOADS):
+        if load:
+            page.reload()
+        for _ in range(POLLS):
+            for frame in page.frames:
+                if "mp_/" in frame.url and frame.url.endswith(url):
+                    return frame
+            page.wait_for_timeout(POLL_MS)
+    raise AssertionError(
+        f"ReplayWeb.page never showed {url} in {LOADS} loads; frames: {page.frames}; "
+        f"console: {said[-20:]}"
+    )
 
 
 def assert_shows(frame: Any, article: dict[str, Any]) -> None:
