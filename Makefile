@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench parse-report realpages clean browsers
+.PHONY: install test check lint demo bench parse-report realpages clean browsers screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ endif
 
 test: $(TEST_NEEDS)
 	$(PY) -m pytest
+
+# The README's screenshots of `scrape serve` (docs/desk-*.png), taken by the browser tests'
+# machinery on an archive crawled from the sample site.
+screenshots: $(STAMP) browsers
+	$(PY) -m tests.desk_screens docs
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check core scraper archive desk cli.py cmdline.py views.py tests bench

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import signal
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -52,6 +57,31 @@ def bind(host: str, port: int, option: str = "--port") -> socket.socket:
     return sock
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopped by Ctrl-C, SIGTERM or SIGHUP as the desk's normal end: it
+    finishes the requests in flight and returns (``scrape serve`` exits 0). uvicorn's own
+    handlers would re-raise the signal afterwards, ending the process by it."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signals reach the main thread only (the tests serve from a thread)
+            return
+
+        def stop(sig: int, frame: FrameType | None) -> None:
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True  # a second Ctrl-C: stop waiting for open connections
+            self.should_exit = True
+
+        stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        before = {sig: signal.signal(sig, stop) for sig in stops}
+        try:
+            yield
+        finally:
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
+
+
 class Desk:
     """The desk, bound and ready to serve: ``url`` is what to open in a browser."""
 
@@ -85,11 +115,12 @@ class Desk:
         await app(scope, receive, send)
 
     def server(self, **options: Any) -> uvicorn.Server:
+        """The uvicorn server of both apps (run it with ``sockets=self.sockets``)."""
         config = uvicorn.Config(
             self, lifespan="off", access_log=False, log_level="warning",
             h11_max_incomplete_event_size=MAX_REQUEST_HEAD, server_header=False, **options,
         )  # fmt: skip
-        return uvicorn.Server(config)
+        return _Server(config)
 
     def run(self) -> None:
         """Serve until Ctrl-C or SIGTERM."""

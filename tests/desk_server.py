@@ -1,8 +1,9 @@
-"""The desk served for tests: a real uvicorn server on 127.0.0.1 in a thread, and an archive
-with hostile strings in every field the desk shows."""
+"""The desk served for tests: a real uvicorn server on 127.0.0.1 in a thread, an archive with
+hostile strings in every field the desk shows, and a quote only one crawled article has."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from archive import Index, log_event
 from core.model import Article, Outlet, Quote, Source, Teaser
@@ -81,3 +83,30 @@ def build_hostile(archive: Path, canary: str = "http://127.0.0.1:9") -> Article:
         art = replace(art, capture=cap)
         log_event(writer, index, art.to_dict(), cap)
     return art
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def unique_quote(
+    archive: Path, words: int = 12, besides: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], str]:
+    """(article, a run of ``words`` words of one of its body paragraphs found in no other
+    article): the sample site's articles share stock sentences, a test's quote must not.
+    Articles whose URL is in ``besides`` are not chosen."""
+    with Index.open_readonly(archive) as index:
+        docs = [d for d in index.latest_articles() if d.get("kind", "article") == "article"]
+    texts = [_norm(" ".join([d.get("title") or "", d.get("lede") or "", *d["body"]]))
+             for d in docs]  # fmt: skip
+    for doc in (d for d in docs if d["url"] not in besides):
+        for para in doc["body"]:
+            run = para.split()
+            for start in range(0, max(0, len(run) - words), 3):
+                text = " ".join(run[start : start + words])
+                if sum(1 for t in texts if _norm(text) in t) == 1:
+                    return doc, text
+    raise AssertionError(f"no article of {archive} has a {words}-word run of its own")
