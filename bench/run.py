@@ -4,8 +4,8 @@
     BENCH_ROWS=parse,quote python -m bench.run
     BENCH_SCALE=0.1 python -m bench.run    # every article count × 0.1 (a quick look)
 
-Rows: ``parse``, ``crawl``, ``memory``, ``daily``, ``quote`` (see ``bench/README.md`` for the
-method). ``BENCH_PROFILE=0`` skips the py-spy profiles taken for missed goals. The table and
+Rows: ``parse``, ``crawl``, ``memory``, ``daily``, ``quote``, ``serve`` (see ``bench/README.md``
+for the method). ``BENCH_PROFILE=0`` skips the py-spy profiles taken for missed goals. The table and
 the profiles are also written between the markers of ``bench/README.md``.
 """
 
@@ -23,11 +23,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import row_crawl, row_daily, row_parse, row_quote
+from . import row_crawl, row_daily, row_parse, row_quote, row_serve
 from .measure import BENCH, log, peers_python, wget_path
 from .measure import run as run_child
 
-ROWS = ("parse", "crawl", "memory", "daily", "quote")
+ROWS = ("parse", "crawl", "memory", "daily", "quote", "serve")
 START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
 
 
@@ -97,6 +97,10 @@ def cells(name: str, row: dict[str, Any]) -> list[str]:
         o = f"{ours:,} requests ({row.get('command')})"
         p = ", ".join(f"{k} {v:,}" for k, v in peers.items())
         r = ", ".join(f"{v:.3f}× {k}" for k, v in ratio.items())
+    elif name == "serve":
+        o = f"p95 {ours:.0f} ms (median {row.get('ours_median_ms', 0):.0f} ms)"
+        p = ", ".join(f"{k} p95 {v:.0f} ms" for k, v in peers.items())
+        r = ", ".join(f"{v:.2f}×" for v in ratio.values())
     else:
         o = f"{ours:.0f} ms (lookup alone {row.get('ours_lookup_ms', 0):.0f} ms)"
         p = ", ".join(f"{k} {v:.0f} ms" for k, v in peers.items())
@@ -186,7 +190,8 @@ def main() -> int:
         tmp = Path(tmp_name)
         reuse, largest = None, None
         for name in ROWS:
-            if name not in rows and not (name == "memory" and "quote" in rows):
+            needs_archive = "quote" in rows or "serve" in rows  # the memory row's largest
+            if name not in rows and not (name == "memory" and needs_archive):
                 continue
             t0 = time.perf_counter()
             if name == "parse":
@@ -203,9 +208,13 @@ def main() -> int:
             elif name == "quote":
                 assert largest is not None
                 results[name] = row_quote.measure(tmp, largest, want_profile)
-                shutil.rmtree(largest, ignore_errors=True)
+            elif name == "serve":
+                assert largest is not None
+                results[name] = row_serve.measure(largest)
             durations[name] = round(time.perf_counter() - t0, 1)
             log(f"{name}: done in {durations[name]:.0f} s")
+        if largest is not None:
+            shutil.rmtree(largest, ignore_errors=True)
     results["duration_s"] = round(time.perf_counter() - started, 1)
     results["row_durations_s"] = durations
     ordered = {k: results[k] for k in ("date", "scale", "duration_s", "row_durations_s",
