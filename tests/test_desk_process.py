@@ -65,11 +65,14 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_it_listens_on_127_0_0_1_only_and_stops_on_sigterm(archive: Path) -> None:
-    """By default both sockets are bound to 127.0.0.1 (not to every address), nothing is
-    warned, the printed URL answers, and SIGTERM ends the process with 0 and no traceback."""
+    """By default both sockets are bound to 127.0.0.1 (not to every address, and without
+    Nagle's delay), nothing is warned, the printed URL answers, and SIGTERM ends the process
+    with 0 and no traceback."""
     desk = Desk(DeskConfig(archive, port=0))
     try:
         assert [s.getsockname()[0] for s in desk.sockets] == ["127.0.0.1", "127.0.0.1"]
+        # answers are not held back 40 ms by Nagle's algorithm (accepted sockets inherit it)
+        assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in desk.sockets)
     finally:
         desk.close()
     with serving(archive) as (proc, url, capture_port):
