@@ -41,7 +41,7 @@ def allowed_hosts(config: DeskConfig) -> list[str]:
     """Host headers answered: the loopback names and the address served on. Anything else
     (a DNS-rebinding page that points its own name at 127.0.0.1) gets 400. Served on every
     address (0.0.0.0, as the user asked), any name is answered."""
-    if config.host in ("0.0.0.0", "::", ""):
+    if config.host in ("0.0.0.0", ""):
         return ["*"]
     return sorted({"127.0.0.1", "localhost", config.host})
 

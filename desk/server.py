@@ -35,15 +35,18 @@ MAX_REQUEST_HEAD = 256 * 1024
 def bind(host: str, port: int, option: str = "--port") -> socket.socket:
     """A listening TCP socket on ``host:port`` (port 0: any free one); UsageError if taken.
 
-    ``host`` is an IP address or ``localhost``: a name is never looked up (no DNS wait, and
-    the address the desk is reachable on is the one the user typed)."""
-    address = "127.0.0.1" if host == "localhost" else host.strip("[]")
+    ``host`` is an IPv4 address or ``localhost``: a name is never looked up (no DNS wait, and
+    the address the desk is reachable on is the one the user typed). IPv6 is not served: the
+    Host-header check (``app.allowed_hosts``) reads a bracketed address as a name."""
+    address = "127.0.0.1" if host == "localhost" else host
     try:
-        family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
+        ipaddress.IPv4Address(address)
     except ValueError:
         raise UsageError(
-            f"--host {host!r}: give an IP address of this machine (127.0.0.1, 0.0.0.0, ::1 …)"
+            f"--host {host!r}: give an IPv4 address of this machine (127.0.0.1, 0.0.0.0, "
+            "192.168.1.20 …)"
         ) from None
+    family = socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -109,7 +112,7 @@ class Desk:
 
     @property
     def url(self) -> str:
-        shown = "127.0.0.1" if self.config.host in ("0.0.0.0", "::", "") else self.config.host
+        shown = "127.0.0.1" if self.config.host in ("0.0.0.0", "") else self.config.host
         return f"http://{shown}:{self.port}/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -108,6 +108,7 @@ CASES: list[tuple[tuple[str, ...], int, str]] = [
     (("serve", "--port", "BUSY", *A), EXIT_USAGE, "port BUSY on 127.0.0.1 is in use"),
     (("serve", "--capture-port", "BUSY", *A), EXIT_USAGE, "choose another with --capture-port"),
     (("serve", "--host", "desk.example", *A), EXIT_USAGE, "--host 'desk.example'"),
+    (("serve", "--host", "::1", *A), EXIT_USAGE, "give an IPv4 address"),
     (("serve", "--archive", "NOWHERE"), EXIT_ARCHIVE, "NOWHERE: no archive here"),
     (("serve", "--archive", "FILE"), EXIT_ARCHIVE, "FILE: not an archive folder"),
     (("bundle", PEACE, *A), EXIT_USAGE, "Missing option '--out'"),
