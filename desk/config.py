@@ -25,7 +25,8 @@ class DeskConfig:
 
     ``port`` is the desk; ``capture_port`` the separate origin of archived pages (0: any free
     port). ``host`` is 127.0.0.1 unless the user asks otherwise (then ``serve`` warns).
-    ``readers`` is how many read-only index connections are kept open for concurrent requests.
+    ``readers`` is how many read-only index connections are kept open for concurrent requests;
+    a request that finds them all lent waits ``reader_wait`` seconds for one, then gets 503.
     """
 
     archive_dir: Path
@@ -33,6 +34,7 @@ class DeskConfig:
     port: int = 8000
     capture_port: int = 0
     readers: int = 4
+    reader_wait: float = 30.0
 
     @property
     def loopback(self) -> bool:

@@ -9,13 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from archive import ArchiveReader
+from core.errors import ArchiveError
 
 
 class Readers:
     """Up to ``size`` ``ArchiveReader`` s, opened on first need and kept warm.
 
     A request borrows one and gives it back; SQLite connections are not shared by two
-    threads at once. When all are lent, a request waits for one (at most ``wait`` seconds)."""
+    threads at once. When all are lent, a request waits for one (at most ``wait`` seconds, then
+    ArchiveError: the desk answers 503 saying to try again, never a 500)."""
 
     def __init__(self, archive_dir: Path, size: int = 4, wait: float = 30.0) -> None:
         self.archive_dir = Path(archive_dir)
@@ -48,7 +50,13 @@ class Readers:
                 reader = ArchiveReader(self.archive_dir)
                 self._all.append(reader)
                 return reader
-        return self._free.get(timeout=self._wait)
+        try:
+            return self._free.get(timeout=self._wait)
+        except queue.Empty:
+            raise ArchiveError(
+                str(self.archive_dir),
+                f"all {self._size} readers busy for {self._wait:g} s: try again in a moment",
+            ) from None
 
     def close(self) -> None:
         with self._lock:

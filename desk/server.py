@@ -94,7 +94,7 @@ class Desk:
 
     def __init__(self, config: DeskConfig) -> None:
         self.config = config
-        self.readers = Readers(config.archive_dir, config.readers)
+        self.readers = Readers(config.archive_dir, config.readers, config.reader_wait)
         self.readers.check()
         self.sockets: list[socket.socket] = []
         try:

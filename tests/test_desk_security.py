@@ -164,3 +164,11 @@ def test_an_unusable_archive_is_reported_before_serving(tmp_path: Path) -> None:
     for folder, words in ((tmp_path / "nothing", "no archive here"), (tmp_path / "empty", "empty")):
         with pytest.raises(ArchiveError, match=words):
             Desk(DeskConfig(folder, port=0))
+
+
+def test_a_request_that_finds_every_reader_busy_gets_503(archive: Path) -> None:
+    """With every read-only connection lent out, a request waits its turn, then gets a 503
+    that says to try again — not a 500."""
+    with running(archive, readers=1, reader_wait=0.05) as desk, desk.readers.borrow():
+        r = httpx.get(desk.url, params={"q": HOSTILE_QUOTE, "format": "json"}, timeout=30)
+    assert r.status_code == 503 and "try again" in r.json()["error"]
