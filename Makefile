@@ -60,7 +60,7 @@ screenshots: $(STAMP) browsers
 	$(PY) -m tests.desk_screens docs
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check core scraper archive desk cli.py cmdline.py views.py tests bench
+	$(VENV)/bin/ruff check core scraper archive desk commands cli.py cmdline.py views.py tests bench
 	$(VENV)/bin/mypy
 
 demo: $(STAMP)

@@ -1,7 +1,7 @@
 """The command line's shared parts: the options every command declares the same way, and the
 process around the commands.
 
-``cli.py`` holds the commands; this module holds what is the same for all of them:
+``commands/`` holds the commands; this module holds what is the same for all of them:
 
 * the option declarations (``--archive``, ``--base-url``, ``--delay`` …), each with a metavar so
   that help reads ``--archive DIR``; ``HelpCommand`` and ``HelpGroup`` leave out the type

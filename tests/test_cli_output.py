@@ -3,6 +3,7 @@ pipes closed early, plurals, help without type placeholders, ``parse FILE`` with
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 import cli
 import cmdline
 from archive import Index, open_warcs, verify_archive
+from commands import COMMAND_MODULES
 from core.model import Article
 from scraper.sections import ALL_SECTIONS
 from tests.provenance_archive import PEACE, QUOTE, build_archive
@@ -37,7 +39,8 @@ def narrow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Console]:
     """stdout as a 40-column terminal (colours off, so the text can be read back)."""
     console = Console(width=40, force_terminal=True, no_color=True, highlight=False,
                       soft_wrap=True, record=True)  # fmt: skip
-    monkeypatch.setattr(cli, "out", console)
+    for name in COMMAND_MODULES:  # each command module prints through its own name for it
+        monkeypatch.setattr(importlib.import_module(f"commands.{name}"), "out", console)
     yield console
 
 
