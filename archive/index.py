@@ -59,6 +59,14 @@ _VERSION_COLS = "v.id, v.url, v.content_hash, v.first_seen, v.last_seen"
 _VERSION_COLS += ", v.capture_record_id, v.json"
 
 
+# The best ``?`` matches of an FTS5 query, ranked inside the full-text table: joining its
+# rows to ``versions`` before ranking made SQLite carry every matching row through the sort.
+_RANKED = (
+    "SELECT rowid AS id, bm25(versions_fts) AS score FROM versions_fts"
+    " WHERE versions_fts MATCH ? ORDER BY score, rowid LIMIT ?"
+)
+
+
 def _article_filter(
     section: str | None, type: str | None, since: str | None
 ) -> tuple[str, list[str]]:
@@ -398,11 +406,22 @@ class Index(RunTables):
         """Versions whose title, lede, body or quotes match the FTS5 query, best first."""
         with self._guard():
             rows = self._conn.execute(
-                f"SELECT {_VERSION_COLS} FROM versions_fts f JOIN versions v ON v.id = f.rowid"
-                " WHERE versions_fts MATCH ? ORDER BY bm25(versions_fts), v.id LIMIT ?",
+                f"SELECT {_VERSION_COLS} FROM ({_RANKED}) AS hit JOIN versions v ON v.id = hit.id"
+                " ORDER BY hit.score, hit.id",
                 (fts_query, limit),
             ).fetchall()
         return [_version(r) for r in rows]
+
+    def search_urls(self, fts_query: str, limit: int) -> list[tuple[int, str]]:
+        """``(version id, url)`` of the versions ``search_versions`` finds, in its order,
+        without reading their JSON."""
+        with self._guard():
+            rows = self._conn.execute(
+                f"SELECT v.id, v.url FROM ({_RANKED}) AS hit JOIN versions v ON v.id = hit.id"
+                " ORDER BY hit.score, hit.id",
+                (fts_query, limit),
+            ).fetchall()
+        return [(int(i), str(u)) for i, u in rows]
 
     def version_rows(self, url: str) -> list[VersionRow]:
         """Every version of ``url`` with its row data, oldest first (as ``versions``)."""

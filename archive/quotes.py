@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from core.errors import ArchiveError, UsageError
 from core.model import Capture
 
-from .index import Index, VersionRow
+from .index import Index
 from .verify import VERIFIED, CaptureCheck, check_capture
 
 _WORD = re.compile(r"\w+")
@@ -155,12 +156,15 @@ class _Doc:
         self.segments: list[str] = [
             s for s in (data.get("title"), data.get("lede"), *(data.get("body") or [])) if s
         ]
-        self.words: list[str] = []
-        self.where: list[tuple[int, int, int]] = []  # (segment, start, end) of each word
-        for n, seg in enumerate(self.segments):
-            for m in _WORD.finditer(seg):
-                self.words.append(fold(m.group()))
-                self.where.append((n, m.start(), m.end()))
+        self.words: list[str] = [fold(w) for seg in self.segments for w in _WORD.findall(seg)]
+
+    @cached_property
+    def where(self) -> list[tuple[int, int, int]]:
+        """(segment, start, end) of each word; only the best version's span needs them."""
+        return [
+            (n, m.start(), m.end())
+            for n, seg in enumerate(self.segments) for m in _WORD.finditer(seg)
+        ]  # fmt: skip
 
     def span(self, i: int, j: int, raw: str) -> _Span:
         """The text of words ``i..j`` (exclusive), its sentence and its kind of match."""
@@ -197,11 +201,11 @@ def _score(doc: _Doc, qw: list[str], raw: str) -> _Span | None:
     if at >= 0:
         i = joined.count(" ", 0, at + 1) - 1
         return doc.span(i, i + n, raw)
+    slack = max(2, n // 4)
+    if _most_on_a_diagonal(qw, dw, slack) < _MIN_WORDS * n:
+        return None  # no alignment below can have enough words: spare it the matcher
     blocks = [b for b in SequenceMatcher(None, qw, dw, autojunk=False).get_matching_blocks()
               if b.size]  # fmt: skip
-    if not blocks:
-        return None
-    slack = max(2, n // 4)
     best: list[Any] = []
     for anchor in blocks:  # blocks on (nearly) the same diagonal belong to one occurrence
         group = [b for b in blocks if abs((b.b - b.a) - (anchor.b - anchor.a)) <= slack]
@@ -224,6 +228,29 @@ def _score(doc: _Doc, qw: list[str], raw: str) -> _Span | None:
                     score, i, j = r, a, b
     span = doc.span(i, j, raw)
     return _Span(score, "split" if span.kind == "split" else "near", span.text, span.sentence)
+
+
+def _most_on_a_diagonal(qw: list[str], dw: list[str], slack: int) -> int:
+    """An upper bound on the words of any group ``_score`` can form: the most word pairs
+    (query position a, document position b, same word) whose diagonals ``b - a`` lie within
+    ``slack`` of one another. Each matching block's words are such pairs, so a group of
+    blocks never has more."""
+    where: dict[str, list[int]] = {}
+    for a, w in enumerate(qw):
+        where.setdefault(w, []).append(a)
+    votes: Counter[int] = Counter()
+    for b, w in enumerate(dw):
+        for a in where.get(w, ()):
+            votes[b - a] += 1
+    diagonals = sorted(votes)
+    best = total = low = 0
+    for d in diagonals:  # a window of diagonals [d - 2*slack, d]
+        total += votes[d]
+        while diagonals[low] < d - 2 * slack:
+            total -= votes[diagonals[low]]
+            low += 1
+        best = max(best, total)
+    return best
 
 
 def _speaker(data: dict[str, Any], qw: list[str]) -> str | None:
@@ -254,25 +281,25 @@ def _shingles(qw: list[str], size: int = 4) -> str:
     return " OR ".join(dict.fromkeys(_phrase(r) for r in runs))
 
 
-def _candidates(index: Index, qw: list[str], limit: int) -> list[VersionRow]:
-    """Versions worth scoring, most promising first.
+def _candidates(index: Index, qw: list[str], limit: int) -> list[str]:
+    """URLs of the articles worth scoring, most promising first.
 
     Exact word sequences first: a phrase query finds every version containing the quote's
     words in order (case, accents, punctuation and paragraph breaks aside), however common the
     words are. When there is any, those are the answer. Otherwise near matches: versions
     sharing runs of the quote's words (a word or two changed), then, for short or heavily
     edited quotes, versions with all or the rarer of its words, each stage cut at ``limit``."""
-    found = {v.id: v for v in index.search_versions(_phrase(qw), max(limit, 1000))}
+    found = dict(index.search_urls(_phrase(qw), max(limit, 1000)))
     if found:
-        return list(found.values())
+        return list(dict.fromkeys(found.values()))
     stages = [_shingles(qw)] if len(qw) >= 6 else []
     stages += [_fts(qw, "AND"), _fts([w for w in qw if len(w) > 3] or qw, "OR")]
     for query in stages:
         if len(found) >= limit:
             break
-        for v in index.search_versions(query, limit):
-            found.setdefault(v.id, v)
-    return list(found.values())
+        for version_id, url in index.search_urls(query, limit):
+            found.setdefault(version_id, url)
+    return list(dict.fromkeys(found.values()))
 
 
 def _match(index: Index, url: str, query: QuoteQuery) -> QuoteMatch | None:
@@ -337,7 +364,7 @@ def search_quotes(index: Index, archive_dir: Path, query: QuoteQuery) -> list[Qu
     qw = words(query.text)
     if index.article_count() == 0:
         raise ArchiveError(str(archive_dir), "the archive has no articles yet")
-    urls = list(dict.fromkeys(v.url for v in _candidates(index, qw, query.candidates)))
+    urls = _candidates(index, qw, query.candidates)
     matches = [m for url in urls if (m := _match(index, url, query))]
     matches.sort(key=lambda m: m.published or "", reverse=True)  # newest first on ties
     matches.sort(key=lambda m: (-m.score, _KIND_ORDER[m.kind]))

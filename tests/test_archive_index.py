@@ -205,3 +205,24 @@ def test_failed_change_is_rolled_back(index: Index) -> None:
         raise ValueError("boom")
     assert index.sightings("u") == []
     assert len(index.captures(URL)) == 1
+
+
+def test_search_order_is_bm25_then_id(index: Index, tmp_path: Path) -> None:
+    """search_versions and search_urls rank inside the full-text table and give the order the
+    plain join gives (bm25, then version id), cut at the limit."""
+    for n in range(30):
+        words = " ".join(["peace"] * (1 + n % 4) + ["talks"] * (n % 3) + [f"filler{n}"] * (n % 5))
+        index.record_article(article(f"https://x.test/news/{n}", body=(words,)), "t1")
+    index.commit()
+    with closing(sqlite3.connect(tmp_path / "index.sqlite")) as db:
+        plain = db.execute(
+            "SELECT v.id, v.url FROM versions_fts f JOIN versions v ON v.id = f.rowid"
+            " WHERE versions_fts MATCH ? ORDER BY bm25(versions_fts), v.id",
+            ("peace OR talks",),
+        ).fetchall()
+    assert len(plain) == 30
+    for limit in (1, 7, 30, 100):
+        assert index.search_urls("peace OR talks", limit) == plain[:limit]
+        assert [(v.id, v.url) for v in index.search_versions("peace OR talks", limit)] == (
+            plain[:limit]
+        )

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive import Index, QuoteQuery, failed_checks, find_quote
 from core.errors import ArchiveError, UsageError
@@ -147,3 +149,38 @@ def test_common_words_never_hide_the_article(tmp_path: Path) -> None:
     for text in (quote, quote.replace("villages", "hamlets")):
         matches = find_quote(root, QuoteQuery(text, verify=False))
         assert matches and matches[0].url.endswith("/the-one"), text
+
+
+def _groups_best(qw: list[str], dw: list[str], slack: int) -> int:
+    """The words of the best group ``_score`` forms (SequenceMatcher blocks on one diagonal)."""
+    from difflib import SequenceMatcher
+
+    blocks = [b for b in SequenceMatcher(None, qw, dw, autojunk=False).get_matching_blocks()
+              if b.size]  # fmt: skip
+    return max(
+        (sum(b.size for b in blocks if abs((b.b - b.a) - (a.b - a.a)) <= slack) for a in blocks),
+        default=0,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdef"), min_size=1, max_size=14),
+    st.lists(st.sampled_from("abcdefgh"), max_size=60),
+)
+def test_diagonal_bound_never_below_the_matcher(qw: list[str], dw: list[str]) -> None:
+    """The cheap bound that spares a document the matcher is never below what the matcher
+    would find, so skipping on it cannot lose a match."""
+    from archive.quotes import _most_on_a_diagonal
+
+    slack = max(2, len(qw) // 4)
+    assert _most_on_a_diagonal(qw, dw, slack) >= _groups_best(qw, dw, slack)
+
+
+def test_diagonal_bound_is_tight_on_a_copy() -> None:
+    """On the quote itself inside a document the bound counts exactly its words."""
+    from archive.quotes import _most_on_a_diagonal
+
+    qw = ["one", "two", "three", "four", "five", "six"]
+    assert _most_on_a_diagonal(qw, ["x", "y", *qw, "z"], 2) == 6
+    assert _most_on_a_diagonal(qw, ["x", "y", "z"], 2) == 0
