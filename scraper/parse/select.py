@@ -19,9 +19,11 @@ reading walks (not hidden, not navigation, not inside ``<head>``/``<script>``/�
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -165,69 +167,78 @@ class _AttrTest:
         )
 
 
-#: Every attribute test made so far, by attribute name; a test's ``bit`` is its place here.
-#: Together they let an index answer all of a page's selectors in one pass over its attributes
-#: (``Index._all_hits``). The parser's selectors are fixed, so this stays small; past MAX_TESTS
-#: a test is not registered and is answered value by value instead.
-_TESTS: dict[str, list[_AttrTest]] = {}
-#: attribute → value → the bits of the registered tests it passes (emptied for an attribute
-#: when a test on it is registered)
-_BITS: dict[str, dict[str | None, tuple[int, ...]]] = {}
-#: attribute → token → the bits of the registered tokenwise tests it passes (the same for
-#: every value holding the token: ``_AttrTest.tokenwise``)
-_TOKEN_BITS: dict[str, dict[str, tuple[int, ...]]] = {}
-#: attribute → (every token its tokenwise tests want, a pattern finding any of their needles):
-#: most tokens pass no test, and these say so in one lookup and one search
-_ANY_TOKEN: dict[str, tuple[frozenset[str], re.Pattern[str] | None]] = {}
+class _Registry(NamedTuple):
+    """Every registered test on one attribute and the memos made with exactly those tests.
+
+    A registration publishes a new registry for its attribute in one assignment, so a page
+    parsed on another thread (the crawler parses on its fetch threads) sees either the old
+    registry or the new one whole, never a test without its memos, and never stores a memo
+    made with fewer tests into a registry that has more."""
+
+    tests: tuple[_AttrTest, ...]  # a test's bit is its place here
+    #: value → the bits of the tests it passes
+    bits: dict[str | None, tuple[int, ...]]
+    #: token → the bits of the tokenwise tests it passes (the same for every value holding the
+    #: token: ``_AttrTest.tokenwise``)
+    token_bits: dict[str, tuple[int, ...]]
+    #: every token the tokenwise tests want, and a pattern finding any of their needles: most
+    #: tokens pass no test, and these say so in one lookup and one search
+    wanted: frozenset[str]
+    needles: re.Pattern[str] | None
+
+
+#: attribute → its registry. Together they let an index answer all of a page's selectors in
+#: one pass over its attributes (``Index._all_hits``). The parser's selectors are fixed, so
+#: this stays small; past MAX_TESTS a test is not registered and is answered value by value.
+_REGISTRY: dict[str, _Registry] = {}
 MAX_TESTS = 512
 #: how many tests have been registered, all attributes together (indexes built before a new
 #: registration answer it by building again)
 _REGISTERED = [0]
+_REGISTERING = threading.Lock()
 _NO_HITS: dict[int, list[int]] = {}
 
 
 def _register(name: str, test: _AttrTest) -> None:
-    tests = _TESTS.setdefault(name, [])
-    if len(tests) < MAX_TESTS:
-        test.bit = len(tests)
+    with _REGISTERING:
+        old = _REGISTRY.get(name)
+        tests = old.tests if old else ()
+        if len(tests) >= MAX_TESTS:
+            return
         test.by_token = test.tokenwise()
         test.name = name
-        tests.append(test)
-        _BITS[name] = {}
-        _TOKEN_BITS[name] = {}
+        tests = (*tests, test)
         wise = [t for t in tests if t.by_token]
         needles = sorted({n for t in wise for n in t.needles}, key=len, reverse=True)
-        _ANY_TOKEN[name] = (
-            frozenset(w for t in wise for w in t.tokens),
+        _REGISTRY[name] = _Registry(
+            tests, {}, {}, frozenset(w for t in wise for w in t.tokens),
             re.compile("|".join(map(re.escape, needles))) if needles else None,
-        )
+        )  # fmt: skip
+        test.bit = len(tests) - 1  # last: until now ``test`` answers by itself (``verdict``)
         _REGISTERED[0] += 1
 
 
 def _bits(name: str, value: str | None) -> tuple[int, ...]:
     """The bits of the registered tests on attribute ``name`` that ``value`` passes: those of
     the tokenwise tests from its tokens' memo, the others on the whole value."""
-    memo = _BITS[name]
-    bits = memo.get(value)
+    registry = _REGISTRY[name]
+    bits = registry.bits.get(value)
     if bits is None:
-        tests = _TESTS[name]
+        tests = registry.tests
         passed: set[int] = set()
         if value:
-            tokens = _TOKEN_BITS[name]
-            wanted, needles = _ANY_TOKEN[name]
+            tokens, wanted, needles = registry.token_bits, registry.wanted, registry.needles
             for token in value.split():
                 got = tokens.get(token)
                 if got is None:
                     if token in wanted or (needles is not None and needles.search(token)):
-                        got = tuple(t.bit for t in tests if t.by_token and t.token(token))  # type: ignore[misc]
+                        got = tuple(b for b, t in enumerate(tests) if t.by_token and t.token(token))
                     else:
                         got = ()
                     remember(tokens, token, got)
                 passed.update(got)
-        passed.update(
-            t.bit for t in tests if t.bit is not None and not t.by_token and t.verdict(value)
-        )
-        bits = remember(memo, value, tuple(sorted(passed)))
+        passed.update(b for b, t in enumerate(tests) if not t.by_token and t.verdict(value))
+        bits = remember(registry.bits, value, tuple(sorted(passed)))
     return bits
 
 
@@ -287,7 +298,7 @@ def matches(matchers: tuple[Matcher, ...], tag: str, attrs: dict[str, str | None
         if name not in attrs:
             continue
         value = attrs[name]
-        bits = _bits(name, value) if name in _TESTS else ()
+        bits = _bits(name, value) if name in _REGISTRY else ()
         for k, test in tests:
             if test.exists or (test.bit in bits if test.bit is not None else test.verdict(value)):
                 found |= 1 << k
@@ -358,7 +369,7 @@ class Index:
     def _all_hits(self) -> dict[str, dict[int, list[int]]]:
         """One pass over every element's attributes answers every registered test at once:
         a page is asked a dozen selectors, and a pass per attribute would cost more."""
-        memos = _BITS
+        memos = {name: registry.bits for name, registry in _REGISTRY.copy().items()}
         out: dict[str, dict[int, list[int]]] = {name: {} for name in memos}
         for p, attrs in enumerate(self.attrs):
             for name, value in attrs.items():
