@@ -108,7 +108,8 @@ def cells(name: str, row: dict[str, Any]) -> list[str]:
     if row.get("unavailable"):
         p += ("; " if p else "") + "unavailable: " + ", ".join(row["unavailable"])
     met = "**yes**" if row.get("met") else "no"
-    return [name, o, p or "—", r or "—", row.get("goal", ""), met]
+    when = str(row.get("measured", ""))[:10]
+    return [f"{name} ({when})" if when else name, o, p or "—", r or "—", row.get("goal", ""), met]
 
 
 def table(results: dict[str, Any]) -> str:
@@ -124,12 +125,16 @@ def report(results: dict[str, Any]) -> str:
     """The markdown that goes between the README markers: table, misses, profiles."""
     m = results["machine"]
     peers = m.get("peers", {})
+    dates = {str(results[n].get("measured", results["date"])) for n in ROWS if n in results}
+    older = bool(dates - {results["date"]})
     out = [
         f"Run of {results['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_mb']:,} MB, "
         f"Python {m['python']}; scale {results['scale']:g}; took {results['duration_s'] / 60:.1f}"
         f" min. Peers: "
         + ", ".join(f"{k} {v}" for k, v in peers.items() if k != "python" and v)
-        + (f", {m['wget']}" if m.get("wget") else ""),
+        + (f", {m['wget']}" if m.get("wget") else "")
+        + (". A row measured in an earlier run (`BENCH_ROWS`) gives its date after its name."
+           if older else ""),
         "",
         table(results),
         "",
@@ -164,6 +169,24 @@ def update_readme(text: str) -> None:
     head, rest = body.split(START, 1)
     _, tail = rest.split(END, 1)
     readme.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+
+
+def merged(results: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``results`` with the rows an earlier run of the same scale measured and this one did not
+    (``BENCH_ROWS=serve`` keeps the other rows); each row keeps the date it was measured."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return results
+    if earlier.get("scale") != results["scale"]:
+        return results
+    out = dict(results)
+    for name in ROWS:
+        if name not in out and isinstance(earlier.get(name), dict):
+            out[name] = {"measured": earlier.get("date"), **earlier[name]}
+    if "notes" in earlier and "notes" not in out:
+        out["notes"] = earlier["notes"]
+    return {k: out[k] for k in (*results, *(k for k in out if k not in results))}
 
 
 def main() -> int:
@@ -212,6 +235,8 @@ def main() -> int:
                 assert largest is not None
                 results[name] = row_serve.measure(largest)
             durations[name] = round(time.perf_counter() - t0, 1)
+            if name in results:
+                results[name]["measured"] = results["date"]
             log(f"{name}: done in {durations[name]:.0f} s")
         if largest is not None:
             shutil.rmtree(largest, ignore_errors=True)
@@ -220,11 +245,12 @@ def main() -> int:
     ordered = {k: results[k] for k in ("date", "scale", "duration_s", "row_durations_s",
                                        "machine")}  # fmt: skip
     ordered.update({name: results[name] for name in ROWS if name in results})
+    ordered = merged(ordered, BENCH / "results.json")
     (BENCH / "results.json").write_text(
         json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     text = report(ordered)
-    if set(rows) == set(ROWS):
+    if scale == 1 and all(name in ordered for name in ROWS):
         update_readme(text)
     print(text)
     return 0
