@@ -502,3 +502,31 @@ def test_crawl_of_unreachable_site_ends_cleanly(tmp_path: Path) -> None:
     assert summary.stopped == "unreachable" and "connection failed" in summary.stop_message
     assert open_failures(tmp_path / "archive") == {}
     assert not (tmp_path / "archive" / "warc").exists()  # nothing came: nothing to store
+
+
+def test_a_parser_fault_on_one_page_fails_that_page_only(
+    faulty: Faulty, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of the parser on one article (here: a KeyError) is that article's failure, with
+    its bytes archived and the failure open for the next run; the crawl reads the others."""
+    from scraper.parse import dispatch
+
+    victim = faulty.site.section_articles(SECTION)[0].url_path
+    real = dispatch.article_from
+
+    def faulty_article_from(ctx: object, listing_type: object) -> object:
+        if ctx.url.endswith(victim):  # type: ignore[attr-defined]
+            raise KeyError("data-history-node-id")
+        return real(ctx, listing_type)  # type: ignore[arg-type]
+
+    monkeypatch.delenv("SCRAPE_DEBUG", raising=False)
+    monkeypatch.setattr(dispatch, "article_from", faulty_article_from)
+    archive = tmp_path / "archive"
+    summary = crawl(faulty, archive)
+    assert summary.failed == 1
+    assert summary.articles == len(faulty.site.section_articles(SECTION)) - 1
+    (url, message), = summary.failures
+    assert url.endswith(victim) and "the parser failed on this page (KeyError" in message
+    assert any(u.endswith(victim) for u in open_failures(archive))
+    with Index.open(archive) as index:  # the page's bytes are in the archive all the same
+        assert [kind for _, kind in index.captures(url)] == ["article"]

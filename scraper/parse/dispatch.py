@@ -10,9 +10,10 @@ nothing else make a listing (the crawler calls that a soft 404 when it asked for
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
-from core.errors import UsageError
+from core.errors import ParseError, UsageError
 from core.model import Article, Listing, SoftNotFound
 from core.urls import canonicalize, section_of
 from scraper.parse.article import article_from
@@ -134,7 +135,23 @@ def parse_served(
 def parse_page(html: bytes, url: str, *, listing_type: str | None = None) -> Article | Listing:
     """Parse any page of the site: an :class:`Article` (``kind`` "article" or "live_blog"),
     or a :class:`Listing` (listing pages, the front page a stale URL answers with, RSS feeds).
-    """
+
+    A fault of the parser itself on one page is a :class:`ParseError` naming the URL, as bad
+    bytes are: the crawler then archives that page, records the failure for a later run and
+    goes on with the others (``SCRAPE_DEBUG=1`` lets the original exception through)."""
+    try:
+        return _parse_page(html, url, listing_type)
+    except ParseError:
+        raise
+    except Exception as exc:
+        if os.environ.get("SCRAPE_DEBUG"):
+            raise
+        what = f"{type(exc).__name__}: {exc}"[:160]
+        raise ParseError(url, f"the parser failed on this page ({what}); this is a bug in "
+                              "scrape, SCRAPE_DEBUG=1 shows the traceback") from exc  # fmt: skip
+
+
+def _parse_page(html: bytes, url: str, listing_type: str | None) -> Article | Listing:
     if isinstance(html, bytes) and looks_like_feed(html):
         return parse_feed(html, url)
     ctx = build_context(html, url)
