@@ -132,7 +132,7 @@ def report(results: dict[str, Any]) -> str:
         f"Python {m['python']}; scale {results['scale']:g}; took {results['duration_s'] / 60:.1f}"
         f" min. Peers: "
         + ", ".join(f"{k} {v}" for k, v in peers.items() if k != "python" and v)
-        + (f", {m['wget']}" if m.get("wget") else "")
+        + (f", {m['wget'].rstrip('.')}" if m.get("wget") else "")
         + (". A row measured in an earlier run (`BENCH_ROWS`) gives its date after its name."
            if older else ""),
         "",
@@ -186,7 +186,9 @@ def merged(results: dict[str, Any], path: Path) -> dict[str, Any]:
             out[name] = {"measured": earlier.get("date"), **earlier[name]}
     if "notes" in earlier and "notes" not in out:
         out["notes"] = earlier["notes"]
-    return {k: out[k] for k in (*results, *(k for k in out if k not in results))}
+    head = [k for k in results if k not in ROWS]
+    return {k: out[k] for k in (*head, *(n for n in ROWS if n in out),
+                                *(k for k in out if k not in head and k not in ROWS))}  # fmt: skip
 
 
 def main() -> int:
