@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.parse import parse_date
-from scraper.parse.dates import same_moment_shown
+from scraper.parse.dates import same_moment_shown, shown_date
 
 CASES = [
     ("2025-08-23T06:34:08+00:00", "2025-08-23T06:34:08+00:00"),  # RDFa content attribute
@@ -37,6 +37,15 @@ CASES = [
     ("12 października 2021", "2021-10-12"),  # Polish
     ("February 24, 2020 | 9:25pm", "2020-02-24T21:25:00+01:00"),  # a 12-hour clock
     ("8 January 2020, 12:05 a.m.", "2020-01-08T00:05:00+01:00"),
+    ("3.März 2015 um 17:20", "2015-03-03T17:20:00+01:00"),  # no space after the day's dot
+    ("14.02.21", "2021-02-14"),  # a two-digit year (POSIX pivot: 00-68 are 20yy)
+    ("jeudi 14.02.21", "2021-02-14"),
+    ("06.07.21 18:05", "2021-07-06T18:05:00+02:00"),
+    ("14.02.97", "1997-02-14"),
+    ("2021-3-7 18:05:09", "2021-03-07T18:05:09+01:00"),  # ISO without zero padding
+    ("2021-03-07T8:05:09", "2021-03-07T08:05:09+01:00"),
+    ("2021-03-07T18:05:09:250Z", "2021-03-07T18:05:09+00:00"),  # milliseconds after a colon
+    ("Written: 2021-03-07 18:05", "2021-03-07T18:05:00+01:00"),
 ]
 
 
@@ -59,6 +68,8 @@ def test_date_forms(text: str, iso: str) -> None:
         "2025-08-23T10:00:00+25:00",
         "The summit of 27 April 2016 was a failure",
         "February 24, 2020 13:25 pm",
+        "14.02.2112:30",
+        "14.02.213",
         "x" * 500,
     ],
 )
@@ -81,3 +92,21 @@ def test_the_same_moment_is_shown_in_the_page_zone() -> None:
     assert same_moment_shown("2020-02-25T02:25:54+00:00", shown) == "2020-02-24T21:25:54-05:00"
     assert same_moment_shown("2020-02-25T02:26:54+00:00", shown) is None
     assert same_moment_shown("2020-02-25", shown) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("By Tom Sample | Published: 3. März 2015 | Comments closed", "2015-03-03"),
+        ("⋅ March 3, 2015 ⋅ Email this post ⋅ Print", "2015-03-03"),
+        ("Anna Example / 03.03.2015 / 17:20 / Photo: Example", "2015-03-03"),
+        ("03.03.15 / 2 comments", "2015-03-03"),
+        (
+            "Written: 2015-03-03 17:20:11 / Updated: 2015-03-04 09:00:00",
+            "2015-03-03T17:20:11+01:00",
+        ),
+    ],
+)
+def test_a_meta_line_shows_its_date(line: str, iso: str) -> None:
+    """A date is read out of a meta line whose parts are split by |, ·, ⋅ or /."""
+    assert shown_date(line) == iso

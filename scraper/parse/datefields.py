@@ -24,8 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.blocks import date_line
-from scraper.parse.dates import parse_date, same_moment_shown
+from scraper.parse.dates import parse_date, same_moment_shown, shown_date
 from scraper.parse.evidence import ld_text, ld_types
 from scraper.parse.fields import Fields
 from scraper.parse.markup import norm
@@ -127,7 +126,7 @@ class DateFields:
             if "updated" in (attrs.get("class") or "").split():
                 continue
             value = attrs.get("datetime") or attrs.get("content") or attrs.get("title")
-            date = parse_date(value) or date_line(text)
+            date = parse_date(value) or shown_date(text)
             if date:
                 return date
         return None
@@ -143,7 +142,7 @@ class DateFields:
             if span is None or not 0 < span[1] - span[0] <= 2:
                 continue
             text = " ".join(page.lines[i].text for i in range(span[0], span[1]))
-            date = date_line(text) if len(text) <= 60 else None
+            date = shown_date(text) if len(text) <= 60 else None
             if date and self.own(node):
                 return date
         return None
@@ -167,7 +166,7 @@ class DateFields:
             ("meta", lambda: parse_date(meta.first(*META_PUBLISHED))),
             ("drupal-field", lambda: self.field("[class*=field--name-created]")),
             ("markup-class", self.markup),
-            ("visible-text", lambda: date_line(visible, self.day_first()) if visible else None),
+            ("visible-text", lambda: shown_date(visible, self.day_first()) if visible else None),
             ("markup-class", self.dated_element),
             ("url", self.url),
         ]
@@ -191,7 +190,7 @@ class DateFields:
         if value is None or shown is None or layer in ("rdfa", "drupal-field", "visible-text"):
             return value, layer
         day_first = self.day_first()
-        seen = parse_date(shown, day_first) or date_line(shown, day_first)
+        seen = parse_date(shown, day_first) or shown_date(shown, day_first)
         if seen is None or seen[:10] == value[:10]:
             return value, layer
         moment = same_moment_shown(value, seen)
@@ -206,5 +205,5 @@ class DateFields:
             ("jsonld", lambda: parse_date(ld_text(self.fields.ld.get("dateModified")))),
             ("meta", lambda: parse_date(meta.first(*META_MODIFIED))),
             ("drupal-field", lambda: self.field("[class*=field--name-changed]")),
-            ("visible-text", lambda: date_line(updated) if updated else None),
+            ("visible-text", lambda: shown_date(updated) if updated else None),
         ]

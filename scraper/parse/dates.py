@@ -72,8 +72,8 @@ _TIME = (
 )
 _TAIL = r"\s*(?:h|hrs|uhr|cet|cest)?\s*$"
 _ISO = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.:]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
     re.I,
 )
 _DRUPAL = re.compile(
@@ -82,7 +82,7 @@ _DRUPAL = re.compile(
     re.I,
 )
 _DAY_FIRST = re.compile(
-    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?"
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?(?:\.\s*|\s+)(?:de\s+)?"
     rf"(?P<mon>[^\W\d_]{{3,12}})\.?,?\s+(?:de\s+)?"
     rf"(?P<y>\d{{4}})(?:\s*г\.?|\s*р\.?)?{_TIME}{_TAIL}",
     re.I,
@@ -93,11 +93,12 @@ _MONTH_FIRST = re.compile(
     re.I,
 )
 _DOTTED = re.compile(
-    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}){_TIME}{_TAIL}"
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}}(?!\d))"
+    rf"{_TIME}{_TAIL}"
 )
 _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", re.I)
 _PREFIX = re.compile(
-    r"^(?:published|posted|first published|date|updated|last updated|modified|"
+    r"^(?:published|posted|first published|date|updated|last updated|modified|written|"
     r"veröffentlicht|erschienen|aktualisiert|zuletzt aktualisiert|stand|datum|"
     r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|"
     r"опубликовано|обновлено|дата)"
@@ -108,6 +109,11 @@ _UPDATE = (
     "updated", "last updated", "modified", "aktualisiert", "zuletzt aktualisiert",
     "mis à jour", "actualizado", "aggiornato", "обновлено",
 )  # fmt: skip
+
+
+#: the last two-digit year read as 20yy ("31.10.23"), later ones being 19yy ("10.12.98"):
+#: POSIX's ``strptime %y`` pivot, fixed so that a page reads the same in any year
+_TWO_DIGITS_UNTIL = 68
 
 
 def _local(
@@ -200,7 +206,10 @@ def _parse_date(text: str, day_first: bool = False) -> str | None:
     match = _DOTTED.match(text)
     if match:
         g = match.groupdict()
-        return _local(int(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"])
+        year = int(g["y"])
+        if year < 100:  # "28.01.22"
+            year += 2000 if year <= _TWO_DIGITS_UNTIL else 1900
+        return _local(year, int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"])
     return None
 
 
@@ -229,3 +238,18 @@ def same_moment_shown(structured: str, shown: str) -> str | None:
 def is_update_line(text: str) -> bool:
     """Whether a visible date line announces a modification ("Updated: …")."""
     return text.lower().lstrip().startswith(_UPDATE)
+
+
+#: What parts a meta line's date stands between ("By Ann | 5 May 2020 | 3 comments", "⋅", "/")
+_PARTS = re.compile(r"\s+[|·•⋅/]\s+|^[|·•⋅]\s*")
+
+
+def shown_date(text: str, day_first: bool = False) -> str | None:
+    """The date a short line shows, alone or as one part of a meta line."""
+    if len(text) > 80:
+        return None
+    for part in _PARTS.split(text):
+        date = parse_date(part, day_first)
+        if date:
+            return date
+    return None

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from scraper.parse import vocab
-from scraper.parse.blocks import date_line
 from scraper.parse.context import Context
-from scraper.parse.dates import MONTH_NAME, is_update_line
+from scraper.parse.dates import MONTH_NAME, is_update_line, shown_date
 
 LEDE_SELECTOR = (
     "[class*=field--name-field-lead], [class*=field--name-field-lede], "
@@ -45,6 +44,8 @@ class BodyText:
     photo_line: str | None = None
     date_line: str | None = None  # raw text of a visible date line before the body
     updated_line: str | None = None
+    #: how many lines from the headline ``date_near`` found the date line (None: under it)
+    date_distance: int | None = None
     type_label: str | None = None
     bylines: list[str] = field(default_factory=list)
     root: int = 0
@@ -66,7 +67,7 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
     if vocab.is_type_label(text):
         out.type_label = out.type_label or text
         return True
-    date = date_line(text)
+    date = shown_date(text)
     if date:
         if is_update_line(text):
             out.updated_line = out.updated_line or text
@@ -74,7 +75,7 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
             out.date_line = out.date_line or text
         return True
     found = _DATE_IN_LINE.search(text) if len(text) <= 120 else None
-    if found and date_line(found.group(0)):
+    if found and shown_date(found.group(0)):
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
         rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
         byline = _BYLINE.match(rest)
@@ -110,11 +111,12 @@ def date_near(ctx: Context, out: BodyText, heading: int) -> None:
         text = lines[i].text
         if i == heading or teasers[i] or comments[i] or len(text) > 120:
             continue
-        if date_line(text) or _DATE_IN_LINE.search(text):
+        if shown_date(text) or _DATE_IN_LINE.search(text):
             probe = BodyText()
             pre_body(probe, text, None)
             if probe.date_line:
                 out.date_line = probe.date_line
+                out.date_distance = i - heading
                 return
 
 
