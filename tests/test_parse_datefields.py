@@ -82,3 +82,48 @@ def test_a_date_in_the_url() -> None:
     article = parse_article(page(), "https://blog.example.org/2019/08/02/keepers/")
     assert article.published == "2019-08-02"
     assert article.evidence["published"] == "url"
+
+
+def test_a_comment_link_in_the_meta_line_hides_nothing() -> None:
+    """A link to the comments inside the date line ("3 comments") does not make the line a
+    comment: its date is the article's."""
+    html = (
+        '<html lang="de"><body><header><h1>Lighthouse keepers remembered</h1><div class="meta">'
+        '28.01.22 / <span class="post-comment">3 Kommentare</span></div></header>'
+        f"<article>{PARAS}</article></body></html>"
+    ).encode()
+    article = parse_article(html, URL)
+    assert article.published == "2022-01-28"
+
+
+def test_a_date_line_far_above_the_headline_does_not_overrule_the_metadata() -> None:
+    """Metadata of one day and, eight lines above the headline, a line of another day (an
+    item of a list the layout did not take for teasers): the metadata stays."""
+    head = '<meta property="article:published_time" content="2021-03-04T08:00:00+00:00">'
+    side = "".join(f"<div>Harbour note {n}</div>" for n in range(6))
+    html = (
+        f"<html><head>{head}</head><body><div>12 January 2022</div>{side}<article>"
+        f"<h1>Lighthouse keepers remembered</h1>{PARAS}</article></body></html>"
+    ).encode()
+    article = parse_article(html, URL)
+    assert article.published == "2021-03-04T08:00:00+00:00"
+
+
+def test_the_date_line_nearest_the_headline_wins() -> None:
+    """A date line the reading took further down (in a comment, a list of teasers the layout
+    did not see) gives way to the date line right under the headline."""
+    from scraper.parse.context import build_context
+    from scraper.parse.prebody import BodyText, date_near
+
+    html = (
+        "<html><body><h1>Lighthouse keepers remembered</h1><div>by Ann Sample</div>"
+        "<div>Started 27 September 2018</div><div>Read also</div><div>1 November 2023</div>"
+        '<div class="comment"><div>Member since</div><div>28 June 2014</div></div>'
+        f"{PARAS}</body></html>"
+    ).encode()
+    ctx = build_context(html, URL)
+    heading = next(i for i, line in enumerate(ctx.page.lines) if line.text.startswith("Light"))
+    for taken in ("1 November 2023", "28 June 2014"):
+        out = BodyText(date_line=taken)
+        date_near(ctx, out, heading)
+        assert out.date_line == "Started 27 September 2018"

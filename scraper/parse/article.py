@@ -200,7 +200,8 @@ def article_from(ctx: Context, listing_type: str | None = None) -> Article:
     node_id = ev.pick("node_id", fields.node_id(ctx.canonical), "no node id found")
     dates = DateFields(fields)
     published = ev.pick("published", dates.published(body.date_line), "no published date found")
-    published, layer = dates.reconcile(published, ev.layers.get("published"), body.date_line)
+    above = -(body.date_distance or 0)
+    published, layer = dates.reconcile(published, ev.layers.get("published"), body.date_line, above)
     if layer is not None:
         ev.note("published", layer)
     modified = ev.pick("modified", dates.modified(body.updated_line))

@@ -28,6 +28,7 @@ from scraper.parse.dates import parse_date, same_moment_shown, shown_date
 from scraper.parse.evidence import ld_text, ld_types
 from scraper.parse.fields import Fields
 from scraper.parse.markup import norm
+from scraper.parse.prebody import comment_ids
 
 Layers = list[tuple[str, Callable[[], str | None]]]
 
@@ -47,6 +48,8 @@ NOT_THE_ARTICLE = frozenset({"comment", "review", "person", "answer", "question"
 DATE_WORDS = frozenset(
     {"date", "dates", "published", "pubdate", "posted", "dateline", "timestamp", "datetime"}
 )
+#: How many lines above the headline a date line may be to overrule the metadata's day
+TRUSTED_ABOVE = 3
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=/|$|[-_.])"
     r"|/(?P<y2>(?:19|20)\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?=/|$|[-_.])"
@@ -59,6 +62,7 @@ class DateFields:
     def __init__(self, fields: Fields) -> None:
         self.fields = fields
         self.ctx = fields.ctx
+        self._comments: set[int] | None = None
 
     def own(self, node: LexborNode) -> bool:
         """Whether a date element is the article's: not in a teaser, a block or a comment;
@@ -81,7 +85,9 @@ class DateFields:
         )
 
     def comments(self) -> set[int]:
-        return self.ctx.layout.comment_ids()
+        if self._comments is None:
+            self._comments = comment_ids(self.ctx)
+        return self._comments
 
     def nodes(self, selector: str) -> list[LexborNode]:
         return [n for n in self.ctx.page.anywhere(selector) if self.own(n)]
@@ -180,14 +186,18 @@ class DateFields:
         return False
 
     def reconcile(
-        self, value: str | None, layer: str | None, shown: str | None
+        self, value: str | None, layer: str | None, shown: str | None, above: int = 0
     ) -> tuple[str | None, str | None]:
         """The published date against the date line shown under the headline. Where they
         name different days (and the value is not from the site's own markup, RDFa or a
         Drupal field): the same moment on the page's clock is presented in the page's zone
         (``dates.same_moment_shown``); otherwise the page's own date line wins, because
-        metadata often carries the day a draft was created, not the day it was published."""
+        metadata often carries the day a draft was created, not the day it was published.
+        A date line more than ``TRUSTED_ABOVE`` lines above the headline (``above``) may be
+        another item's: it does not overrule the metadata."""
         if value is None or shown is None or layer in ("rdfa", "drupal-field", "visible-text"):
+            return value, layer
+        if above > TRUSTED_ABOVE:
             return value, layer
         day_first = self.day_first()
         seen = parse_date(shown, day_first) or shown_date(shown, day_first)

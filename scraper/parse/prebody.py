@@ -4,6 +4,7 @@ paragraph (labels, date lines, bylines: read, not kept as text) and the lead par
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
@@ -11,6 +12,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import vocab
 from scraper.parse.context import Context
 from scraper.parse.dates import MONTH_NAME, is_update_line, shown_date
+from scraper.parse.dom import Line
 
 LEDE_SELECTOR = (
     "[class*=field--name-field-lead], [class*=field--name-field-lede], "
@@ -95,22 +97,61 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
 DATE_ABOVE, DATE_BELOW = 8, 12
 
 
+#: Elements that sit inside a line: one of them worded "comment" is a link to the comments or
+#: their count in a meta line ("28.01.22 / 3 comments"), not a comment section.
+INLINE_TAGS = frozenset({"a", "span", "small", "em", "i", "b", "strong", "time", "abbr"})
+
+
+def comment_ids(ctx: Context) -> set[int]:
+    """The comment sections (``Layout.comment_ids``) less the one-line inline elements (the
+    link to the comments in a meta line, whose line is the article's date line)."""
+    page = ctx.page
+    tags, spans = page.tags, page.spans
+    out = set()
+    for mid in ctx.layout.comment_ids():
+        span = spans.get(mid)
+        if span is not None and span[1] - span[0] <= 1 and tags.get(mid) in INLINE_TAGS:
+            continue
+        out.add(mid)
+    return out
+
+
+def comment_lines(ctx: Context) -> bytearray:
+    """A mask of the lines inside comment sections (``comment_ids``)."""
+    mask = bytearray(len(ctx.page.lines))
+    spans = ctx.page.spans
+    for mid in comment_ids(ctx):
+        span = spans.get(mid)
+        if span is not None and span[1] > span[0]:
+            mask[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+    return mask
+
+
 def date_near(ctx: Context, out: BodyText, heading: int) -> None:
-    """When the reading found no date line under the headline: the date line nearest to it,
-    a few lines above or below, in the chrome too (an entry header's meta row) but never in a
-    teaser, a block or a comment."""
-    if out.date_line is not None:
-        return
+    """The date line nearest to the headline, a few lines above or below, in the chrome too
+    (an entry header's meta row) but never in a teaser, a block or a comment. It replaces the
+    date line the reading found under the headline when that one is in a comment (a member's
+    "joined" date) or further from the headline (a teaser's date the layout did not see)."""
     lines = ctx.page.lines
-    teasers, comments = ctx.layout.teaser_lines(), ctx.layout.comment_lines()
+    teasers, comments = ctx.layout.teaser_lines(), comment_lines(ctx)
+    read = None
+    if out.date_line is not None:
+        read = _line_of(lines, out.date_line, heading)
+        if read is None:
+            return  # read before the headline (a kicker line): kept
+        if comments[read]:
+            out.date_line, read = None, None
+    reach = DATE_BELOW if read is None else read - heading - 1
     order = sorted(
-        range(max(0, heading - DATE_ABOVE), min(len(lines), heading + DATE_BELOW + 1)),
+        range(max(0, heading - DATE_ABOVE), min(len(lines), heading + reach + 1)),
         key=lambda i: abs(i - heading),
     )
     for i in order:
         text = lines[i].text
         if i == heading or teasers[i] or comments[i] or len(text) > 120:
             continue
+        if read is not None and abs(i - heading) >= read - heading:
+            return
         if shown_date(text) or _DATE_IN_LINE.search(text):
             probe = BodyText()
             pre_body(probe, text, None)
@@ -118,6 +159,18 @@ def date_near(ctx: Context, out: BodyText, heading: int) -> None:
                 out.date_line = probe.date_line
                 out.date_distance = i - heading
                 return
+
+
+#: How far below the headline the reading's date line is looked for (``_line_of``)
+_READ_REACH = 40
+
+
+def _line_of(lines: Sequence[Line], text: str, heading: int) -> int | None:
+    """The line under the headline the reading took the date line ``text`` from."""
+    for i in range(heading + 1, min(len(lines), heading + _READ_REACH)):
+        if text in lines[i].text:
+            return i
+    return None
 
 
 def lede_field(ctx: Context, out: BodyText, mask: bytearray) -> range:
