@@ -127,3 +127,35 @@ def test_the_date_line_nearest_the_headline_wins() -> None:
         out = BodyText(date_line=taken)
         date_near(ctx, out, heading)
         assert out.date_line == "Started 27 September 2018"
+
+
+def test_a_time_element_without_datetime_is_read_by_its_text() -> None:
+    """<time> holding only the words of a date ("Published on …") is read by its text."""
+    top = '<time class="stamp">Published on March 3, 2015</time>'
+    article = parse_article(page(top=top), URL)
+    assert article.published == "2015-03-03"
+    assert article.evidence["published"] == "markup-class"
+
+
+def test_a_paragraph_opening_with_its_dateline() -> None:
+    """With no date line or metadata, the dateline the first paragraph opens with is the
+    date ("Harbourtown, 3.3.2015 – …"); a paragraph that merely begins with a date is not."""
+    top = "<p>Harbourtown, 3.3.2015 – The keepers met again this spring.</p>"
+    article = parse_article(page(top=top, lang="de"), URL)
+    assert article.published == "2015-03-03"
+    assert article.evidence["published"] == "visible-text"
+    plain = "<p>3 March 2015 was the day the keepers met again, and all of them came.</p>"
+    assert parse_article(page(top=plain), URL).published is None
+
+
+def test_a_date_alone_further_down_the_article() -> None:
+    """The last resort: a line of the article's element that is a date alone, however far
+    from the headline, outside the article's element never."""
+    tail = "<div>3 March 2015</div>"
+    article = parse_article(page(tail=tail), URL)
+    assert article.published == "2015-03-03"
+    html = (
+        "<html><body><div><h1>Lighthouse keepers remembered</h1>"
+        f"{PARAS}{PARAS}</div><aside><div>Created 3 March 2015</div></aside></body></html>"
+    ).encode()
+    assert parse_article(html, URL).published is None

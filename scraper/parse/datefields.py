@@ -19,16 +19,16 @@ the page's chrome counts only inside the article's own element (an entry footer)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.dates import parse_date, same_moment_shown, shown_date
+from scraper.parse.dates import is_update_line, parse_date, same_moment_shown, shown_date
 from scraper.parse.evidence import ld_text, ld_types
 from scraper.parse.fields import Fields
 from scraper.parse.markup import norm
-from scraper.parse.prebody import comment_ids
+from scraper.parse.prebody import comment_ids, comment_lines, dateline
 
 Layers = list[tuple[str, Callable[[], str | None]]]
 
@@ -122,7 +122,7 @@ class DateFields:
         """``<time datetime>``, ``itemprop=datePublished``, a ``published`` abbr
         (modification dates passed over)."""
         for node in self.nodes(
-            "time[datetime], [itemprop=datePublished], [itemprop=dateCreated], "
+            "time, [itemprop=datePublished], [itemprop=dateCreated], "
             "abbr.published, .published[title], .entry-date[title]"
         ):
             attrs = node.attributes
@@ -164,7 +164,10 @@ class DateFields:
         y, m, d = match.group("y", "m", "d") if match.group("y") else match.group("y2", "m2", "d2")
         return parse_date(f"{int(y):04d}-{int(m):02d}-{int(d):02d}")
 
-    def published(self, visible: str | None) -> Layers:
+    def published(self, visible: str | None, opening: Sequence[str] = ()) -> Layers:
+        """The layers of the published date; ``visible``: the date line shown by the headline,
+        ``opening``: the first paragraphs (lead included), whose dateline comes after the
+        article's own elements."""
         meta = self.ctx.meta
         return [
             ("rdfa", lambda: self.rdfa(*RDFA_PUBLISHED)),
@@ -174,8 +177,31 @@ class DateFields:
             ("markup-class", self.markup),
             ("visible-text", lambda: shown_date(visible, self.day_first()) if visible else None),
             ("markup-class", self.dated_element),
+            ("visible-text", lambda: next(filter(None, map(dateline, opening)), None)),
             ("url", self.url),
+            ("visible-text", self.any_line),
         ]
+
+    def any_line(self) -> str | None:
+        """The first short line of the article's element that is a date alone, outside its
+        teasers, blocks and comments."""
+        root = self.fields.root
+        page = self.ctx.page
+        if root is None or root.tag in ("body", "html"):
+            return None  # not the article's element: its sidebars' dates are not the article's
+        rng = page.line_range(root)
+        layout = self.ctx.layout
+        mask = layout.excluded_lines()
+        comments = comment_lines(self.ctx)
+        teasers = layout.teaser_lines()
+        for i in rng:
+            text = page.lines[i].text
+            if len(text) > 60 or mask[i] or comments[i] or teasers[i]:
+                continue
+            date = shown_date(text, self.day_first())
+            if date and not is_update_line(text):
+                return date
+        return None
 
     def day_first(self) -> bool:
         """Whether the page writes ``05/06/2022`` day first: it is not in English."""

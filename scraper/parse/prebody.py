@@ -32,6 +32,10 @@ _DATE_IN_LINE = re.compile(
     r"(?:,?\s+(?:at\s+|um\s+|à\s+|[-|]\s+)?\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?\s?m\.?)?)?(?!\w)",
     re.I,
 )
+#: A paragraph that opens with its dateline: "29.11.2022 – The ministers …", "(5 May 2022)
+#: The ministers …", "Karlsruhe, 5. Mai 2022. The …" (an optional place, then the date)
+_DATELINE_HEAD = re.compile(r"^(?:[^\W\d_][\w .'/-]{1,30},\s*)?\(?")
+_DATELINE_TAIL = re.compile(r"^(?:\)\.?|\.)?\s*(?:[-–—:|]\s*)?(?=\S)")
 _READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
 
 
@@ -57,6 +61,24 @@ class BodyText:
 
     def chars(self) -> int:
         return sum(map(len, self.paragraphs)) + len(self.lede or "")
+
+
+def dateline(paragraph: str | None) -> str | None:
+    """The date a paragraph opens with, its dateline ("29.11.2022 – The ministers …")."""
+    if not paragraph:
+        return None
+    head = _DATELINE_HEAD.match(paragraph)
+    start = head.end() if head else 0
+    found = _DATE_IN_LINE.match(paragraph, start)
+    if found is None or found.end() == len(paragraph):
+        return None
+    rest = paragraph[found.end() :]
+    tail = _DATELINE_TAIL.match(rest)
+    if tail is None or not tail.group(0).strip():
+        return None  # a sentence that begins with a date, no dateline
+    if head is not None and head.group(0).endswith("(") != rest.startswith(")"):
+        return None
+    return shown_date(found.group(0))
 
 
 def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
