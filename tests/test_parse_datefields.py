@@ -176,3 +176,15 @@ def test_a_dated_part_of_a_line_under_the_headline() -> None:
     article = parse_article(page(top=meta), URL)
     assert article.published == "2022-05-05"
     assert not any("4 min read" in p for p in article.body)
+
+
+def test_a_date_element_inside_the_headline_line() -> None:
+    """An element whose class says "date", inline in a longer line (a topline in the
+    headline), is read by its own text."""
+    html = (
+        '<html lang="de"><body><article><h1><span class="topline"><span class="date">'
+        "03.03.2015</span></span>Lighthouse keepers remembered</h1>"
+        f"{PARAS}</article></body></html>"
+    ).encode()
+    article = parse_article(html, URL)
+    assert article.published == "2015-03-03"

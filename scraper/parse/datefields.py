@@ -151,6 +151,10 @@ class DateFields:
                 continue
             text = " ".join(page.lines[i].text for i in range(span[0], span[1]))
             date = shown_date(text) if len(text) <= 60 else None
+            if date is None and span[1] - span[0] == 1:
+                # an inline element of a longer line ("<h1><span class=date>…</span>Title")
+                text = norm(node.text() or "")
+                date = shown_date(text) if len(text) <= 60 else None
             if date and self.own(node):
                 return date
         return None
