@@ -6,11 +6,14 @@ them, in order of trust (``Article.evidence``):
                   ``WebPage`` in a ``@graph``, a ``Recipe``) that is not a comment or a review
     meta          ``article:published_time`` and the other names sites use for it
     drupal-field  ``field--name-created``
-    markup-class  ``<time datetime>``, ``itemprop=datePublished``, ``abbr.published``
+    markup-class  ``<time datetime>`` (or the date its text shows), ``itemprop=datePublished``,
+                  ``abbr.published``
     visible-text  a date line under (or just above) the headline, in any of the languages
                   ``dates.py`` reads
     markup-class  an element whose class says "date" and whose whole text is one
+    visible-text  the dateline a first paragraph opens with ("Bern, 17.08.2007 - …")
     url           a date in the URL's path (``/2019/08/02/``): a date without a time
+    visible-text  last, a line of the article's own element that is a date alone
 
 Never a date from a teaser (Related, Popular, a listing's items) or from a comment; a date in
 the page's chrome counts only inside the article's own element (an entry footer).

@@ -11,9 +11,16 @@ Forms read:
     5. April 2017, 9 décembre 2019, 5 de mayo de 2022   the months of other languages (German,
                                    French, Spanish, Italian, Portuguese, Dutch, Polish,
                                    Ukrainian), with a weekday or a word before, a time after
+    28.01.22, 8.Dezember 2010      a two-digit year (00-68 are 20yy), no space after the dot
+    Thu 2 Jan 2020 14.30 GMT       a zone named after the time: the time is on that clock
+    14:30, 2 January 2020          the time first
+    2020.01.02, 2020/01/02, 2020年1月2日   year first (East Asian, Central European pages)
+    02-01-2020                     dashes: the day first, unless it cannot be a month
 
-A date with a time comes back with its offset (``2023-06-09T11:21:00+02:00``); a date without a
-time comes back as the date alone (``2016-04-27``): no time or offset is invented.
+A line of parts ("By Ann | 5 May 2020 | 3 comments") shows the date of one part
+(``shown_date``). A date with a time comes back with its offset
+(``2023-06-09T11:21:00+02:00``); a date without a time comes back as the date alone
+(``2016-04-27``): no time or offset is invented.
 """
 
 from __future__ import annotations
@@ -127,7 +134,7 @@ _DASHED = re.compile(rf"^{_WEEKDAY}(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})-(?P<y>\d{{4
 #: The time before the date: "14:30, 2 January 2020", "9:25 PM ET, Mon February 24, 2020"
 _TIME_FIRST = re.compile(
     rf"^(?P<h>\d{{1,2}})[:.h](?P<mi>\d{{2}})(?:\s*(?P<ap>[ap])\.?\s?m\.?)?"
-    rf"(?:\s*(?P<tz>{_ZONE})\b)?\s*(?:uhr|h)?\s*[,|·–—-]?\s*(?P<rest>\D.*|\d.*)$",
+    rf"(?:\s*(?P<tz>{_ZONE})\b)?\s*(?:uhr|h)?\s*[,|·–—-]?\s*(?P<rest>.+)$",
     re.I,
 )
 _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", re.I)
