@@ -42,7 +42,10 @@ META_PUBLISHED = (
     "dcterms.created", "dcterms.issued", "dc.date", "dc.date.issued", "dc.date.created",
     "date", "pubdate", "publish-date", "publish_date", "publishdate", "publication_date",
     "sailthru.date", "parsely-pub-date", "citation_publication_date", "citation_date",
-    "release_date",
+    "release_date", "dc:date", "dc:created", "dcterms:created", "pub_date", "sw-pubdate",
+    "displaydate", "prism.publicationdate", "bepress_citation_date", "vr:published-time",
+    "shareaholic:article_published_time", "acquia_lift:published_date",
+    "mediator_published_time", "dcsext.articlefirstpublished",
 )  # fmt: skip
 META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 #: JSON-LD objects whose dates are not the article's
