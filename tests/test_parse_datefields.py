@@ -188,3 +188,9 @@ def test_a_date_element_inside_the_headline_line() -> None:
     ).encode()
     article = parse_article(html, URL)
     assert article.published == "2015-03-03"
+
+
+def test_a_forum_post_line_with_a_day_first_slashed_date() -> None:
+    """ "von Ann am 26/10/13, 03:48 pm" under the headline of a German page: the day first."""
+    article = parse_article(page(top="<div>von Ann am 26/10/13, 03:48 pm</div>", lang="de"), URL)
+    assert article.published == "2013-10-26T15:48:00+02:00"

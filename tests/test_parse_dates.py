@@ -62,6 +62,7 @@ CASES = [
     ("2021년 3월 7일", "2021-03-07"),
     ("07-03-2021", "2021-03-07"),  # dashes: the day first
     ("12-25-2021", "2021-12-25"),  # unless the day cannot be a month
+    ("Sun, 03/07/21 - 18:05", "2021-03-07T18:05:00+01:00"),  # slashes, a two-digit year
 ]
 
 
@@ -102,6 +103,8 @@ def test_day_first_reads_slashes_the_other_way() -> None:
     """``03/05/2022`` is Drupal's month-first display unless the page writes the day first."""
     assert parse_date("03/05/2022 21:44") == "2022-03-05T21:44:00+01:00"
     assert parse_date("03/05/2022 21:44", day_first=True) == "2022-05-03T21:44:00+02:00"
+    assert parse_date("26/10/13, 03:48 pm") is None  # no 26th month
+    assert parse_date("26/10/13, 03:48 pm", day_first=True) == "2013-10-26T15:48:00+02:00"
 
 
 def test_the_same_moment_is_shown_in_the_page_zone() -> None:

@@ -101,7 +101,7 @@ _ISO = re.compile(
 )
 _DRUPAL = re.compile(
     rf"^(?:[^\W\d_]{{2,12}}\.?,?\s+)?"
-    rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}{_TAIL}",
+    rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}}(?!\d)){_TIME}{_TAIL}",
     re.I,
 )
 _DAY_FIRST = re.compile(
@@ -156,6 +156,14 @@ _UPDATE = (
 #: the last two-digit year read as 20yy ("31.10.23"), later ones being 19yy ("10.12.98"):
 #: POSIX's ``strptime %y`` pivot, fixed so that a page reads the same in any year
 _TWO_DIGITS_UNTIL = 68
+
+
+def _year(digits: str) -> int:
+    """A year as written: four digits, or two ("28.01.22")."""
+    year = int(digits)
+    if year < 100:
+        year += 2000 if year <= _TWO_DIGITS_UNTIL else 1900
+    return year
 
 
 def _local(
@@ -235,7 +243,7 @@ def _parse_date(text: str, day_first: bool = False) -> str | None:
     if match:
         g = match.groupdict()
         m, d = (g["d"], g["m"]) if day_first else (g["m"], g["d"])
-        return _local(int(g["y"]), int(m), int(d), g["h"], g["mi"], g["s"], g["ap"], g["tz"])
+        return _local(_year(g["y"]), int(m), int(d), g["h"], g["mi"], g["s"], g["ap"], g["tz"])
     if _RFC822.match(text):
         try:
             parsed = parsedate_to_datetime(text)
@@ -257,10 +265,9 @@ def _parse_date(text: str, day_first: bool = False) -> str | None:
     match = _DOTTED.match(text)
     if match:
         g = match.groupdict()
-        year = int(g["y"])
-        if year < 100:  # "28.01.22"
-            year += 2000 if year <= _TWO_DIGITS_UNTIL else 1900
-        return _local(year, int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"], g["tz"])
+        return _local(
+            _year(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"], g["tz"]
+        )
     return _other_forms(text, day_first)
 
 

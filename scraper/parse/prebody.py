@@ -26,9 +26,9 @@ _BYLINE = re.compile(
 #: A date line may hold this many other words (a byline, "published on", a place)
 DATE_LINE_WORDS = 5
 _DATE_IN_LINE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?:{MONTH_NAME})\.?,?\s+(?:de\s+)?\d{{4}}"
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\.\s*|\s+)(?:de\s+)?(?:{MONTH_NAME})\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"|(?:{MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4})"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}(?!\d)))"
     r"(?:,?\s+(?:at\s+|um\s+|à\s+|[-|]\s+)?\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?\s?m\.?)?)?(?!\w)",
     re.I,
 )
@@ -99,7 +99,7 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
             out.date_line = out.date_line or text
         return True
     found = _DATE_IN_LINE.search(text) if len(text) <= 120 else None
-    if found and shown_date(found.group(0)):
+    if found and (shown_date(found.group(0)) or shown_date(found.group(0), True)):
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
         rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
         byline = _BYLINE.match(rest)
