@@ -1,0 +1,72 @@
+"""Pages of other sites that the reading of one site's URLs and markup would take for
+something else: a home page that lists nothing and is one text, an article served at
+``/?p=123``, a body that is only in ``<noscript>``, text written without spaces between words.
+Each page here is invented (an invented site), each class of failure was seen on real pages."""
+
+from __future__ import annotations
+
+from core.model import Article, Listing
+from scraper.parse import parse_page
+
+PARAGRAPHS = (
+    "The cooperative bakery on Mill Lane opened its doors in the spring of the year the old "
+    "flour mill closed, with two ovens, one delivery bicycle and eleven members.",
+    "Today it bakes for four villages, and every member still works one early shift a month, "
+    "whatever else they do for a living.",
+    "We sell rye, spelt and a white loaf, and on Fridays a cake that changes with what the "
+    "orchards along the river have to give.",
+    "Orders for weddings and parties are taken at the counter until noon, at least a week "
+    "before the day.",
+)
+
+
+def _page(body: str, title: str = "Mill Lane Bakery") -> bytes:
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body>"
+        '<header><a class="logo" href="/">Mill Lane Bakery</a>'
+        '<nav><a href="/about">About</a> <a href="/contact">Contact</a></nav></header>'
+        f"{body}<footer><p>Mill Lane 4, Eastgate</p></footer></body></html>"
+    ).encode()
+
+
+def _text() -> str:
+    return "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+
+def test_a_home_page_of_one_text_is_an_article() -> None:
+    """A site's home page that lists no teasers and holds a text is that text, not a listing
+    of nothing."""
+    page = parse_page(_page(f"<main><h1>Welcome to the bakery</h1>{_text()}</main>"),
+                      "https://bakery.example/")  # fmt: skip
+    assert isinstance(page, Article)
+    assert page.body == PARAGRAPHS
+
+
+def test_an_article_at_a_query_url_is_an_article() -> None:
+    """``/?p=31`` (a blog's article by its number) is no front page for having an empty
+    path."""
+    page = parse_page(_page(f"<div class='post'><h2>Rye again</h2>{_text()}</div>"),
+                      "https://bakery.example/?p=31")  # fmt: skip
+    assert isinstance(page, Article)
+    assert page.body == PARAGRAPHS
+
+
+def test_a_home_page_of_teasers_is_still_a_listing() -> None:
+    """The home page that lists articles stays a listing, whatever text is beside them."""
+    teasers = "".join(
+        f'<div class="teaser"><h2><a href="/news/2024/0{k}/loaf-{k}">Loaf number {k}</a></h2>'
+        f"<p>A short line about loaf {k}.</p></div>"
+        for k in range(1, 6)
+    )
+    page = parse_page(_page(f"<main><h1>Bakery news</h1>{teasers}</main>"),
+                      "https://bakery.example/")  # fmt: skip
+    assert isinstance(page, Listing)
+    assert len(page.items) == 5
+
+
+def test_an_empty_home_page_is_a_listing_of_nothing() -> None:
+    """A home page with neither teasers nor text is still a listing (with nothing in it)."""
+    page = parse_page(_page("<main><h1>Bakery</h1><p>Closed.</p></main>"),
+                      "https://bakery.example/")  # fmt: skip
+    assert isinstance(page, Listing)
