@@ -70,3 +70,22 @@ def test_an_empty_home_page_is_a_listing_of_nothing() -> None:
     page = parse_page(_page("<main><h1>Bakery</h1><p>Closed.</p></main>"),
                       "https://bakery.example/")  # fmt: skip
     assert isinstance(page, Listing)
+
+
+UNSPACED = (
+    "駅前のパン屋は毎朝六時に店を開けて、近所の人たちに焼きたてのパンを売っています。",
+    "店主の話では、冬になると朝早く来るお客さんが増えて、食パンがすぐに売り切れるそうです。",
+    "来月からは川の向こうの村にも自転車で配達を始める予定だということです。",
+)
+
+
+def test_text_without_spaces_between_words_is_prose() -> None:
+    """Lines in a script written without spaces (Japanese, Chinese, Thai) are prose by their
+    letters, not by their spaces: the body is read, not left empty."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in UNSPACED)
+    page = parse_page(
+        _page(f"<article><h1>パン屋の配達</h1><div class='honbun'>{paragraphs}</div></article>"),
+        "https://bakery.example/news/2024/05/delivery.html",
+    )
+    assert isinstance(page, Article)
+    assert page.body == UNSPACED
