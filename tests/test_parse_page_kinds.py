@@ -89,3 +89,34 @@ def test_text_without_spaces_between_words_is_prose() -> None:
     )
     assert isinstance(page, Article)
     assert page.body == UNSPACED
+
+
+def test_a_body_only_in_noscript_is_read() -> None:
+    """A page its scripts draw, with the article in ``<noscript>`` for readers without
+    them (and a copy for the scripts in a template), reads as that article."""
+    page = parse_page(
+        _page(
+            "<div id='app'><script type='text/template'><p>copy for the script</p></script>"
+            f"<noscript><div class='post'><h1>Rye again</h1>{_text()}</div></noscript></div>"
+        ),
+        "https://bakery.example/2024/05/rye-again.html",
+    )
+    assert isinstance(page, Article)
+    assert page.title == "Rye again"
+    assert page.body == PARAGRAPHS
+
+
+def test_a_noscript_notice_beside_the_article_is_not_read() -> None:
+    """``<noscript>`` asking for JavaScript, or holding a tracking pixel, beside an article
+    the page shows, is not read."""
+    notice = (
+        "<noscript><p>Please turn on JavaScript in your browser to see the map of our "
+        "delivery rounds and the opening hours of the shop.</p>"
+        "<img src='https://pixel.example/p.gif' width='1' height='1'></noscript>"
+    )
+    page = parse_page(
+        _page(f"<article><h1>Rye again</h1>{notice}{_text()}{notice}</article>"),
+        "https://bakery.example/2024/05/rye-again.html",
+    )
+    assert isinstance(page, Article)
+    assert page.body == PARAGRAPHS
