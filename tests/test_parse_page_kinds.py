@@ -120,3 +120,20 @@ def test_a_noscript_notice_beside_the_article_is_not_read() -> None:
     )
     assert isinstance(page, Article)
     assert page.body == PARAGRAPHS
+
+
+def test_a_body_field_of_no_text_gives_way_to_the_page_text() -> None:
+    """A Drupal body field that holds no text of the article (a sidebar's donation links
+    under the body class) is no body: the reading goes on to the text after the heading."""
+    sidebar = (
+        "<div class='block'><div class='field field--name-body'>"
+        "<p><a href='/give'>Give to the bakery</a></p>"
+        "<p><a href='/give/monthly'>Give every month</a></p></div></div>"
+    )
+    page = parse_page(
+        _page(f"{sidebar}<main><h1>Rye again</h1><div class='text'>{_text()}</div></main>"),
+        "https://bakery.example/news/rye-again",
+    )
+    assert isinstance(page, Article)
+    assert page.body == PARAGRAPHS
+    assert page.evidence["body"] in ("visible-text", "generic")

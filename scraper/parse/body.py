@@ -130,8 +130,8 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
             pre = min(root_rng.start, start)
         out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
         out.layer = _body_layer(field_node)
-        if out.layer != "markup-class" or out.paragraphs:
-            return out
+        if out.paragraphs:
+            return out  # (a field of no text, a sidebar's under a body class: read on)
     pre = h1 + 1 if h1 is not None and h1 in root_rng else root_rng.start
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
