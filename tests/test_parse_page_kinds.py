@@ -137,3 +137,20 @@ def test_a_body_field_of_no_text_gives_way_to_the_page_text() -> None:
     assert isinstance(page, Article)
     assert page.body == PARAGRAPHS
     assert page.evidence["body"] in ("visible-text", "generic")
+
+
+def test_a_flat_list_of_links_before_the_body_does_not_swallow_it() -> None:
+    """One link repeated in several boxes (a section's name over each "most read" story) is
+    one teaser item with no element of its own; it is at most an item long, and the article's
+    paragraphs after the boxes are not taken for its teaser."""
+    boxes = "".join(
+        "<div class='card'><h3><a href='/news-from-the-village'>Village</a></h3>"
+        f"<h2>Another story {k}</h2><div>{k}</div></div>"
+        for k in range(1, 5)
+    )
+    page = parse_page(
+        _page(f"<h1>Rye again</h1><div class='page'><div>{boxes}{_text()}</div></div>"),
+        "https://bakery.example/news/2024/05/rye-again",
+    )
+    assert isinstance(page, Article)
+    assert page.body == PARAGRAPHS
