@@ -154,10 +154,16 @@ class Layout:
         self.link_urls = LinkURLs(hrefs, _resolver(base))
         # asked of every link by the teaser runs and again by the article's links
         self._off_site = [surely_off_site(href, page_url) for href in hrefs]
-        nav = page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
+        spans, most = page.spans, max(n_lines, 2)
+        # never an element that holds most of the page: a <body> whose class names the
+        # theme's state ("mega-menu-primary", "breadcrumbs-visible") is not navigation
+        nav = {
+            mid
+            for mid in page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
+            if (span := spans.get(mid)) is not None and (span[1] - span[0]) * 2 <= most
+        }
         self.nav_lines, self.nav_links = _masks(page, nav)
         self.h1 = h1 = self._find_h1(self_urls)
-        spans, most = page.spans, max(n_lines, 2)
         #: prefix sums of the prose characters of the lines (``density.is_prose``)
         self.prose = prose = [0]
         for line in lines:
