@@ -61,3 +61,16 @@ def test_page_state_classes_on_body_and_taxonomy_classes_are_not_chrome() -> Non
     got = read(page(article, "single mega-menu-primary content-sidebar", comments))
     assert got.title == TITLE
     assert got.body == BODY
+
+
+def test_the_densest_element_is_read_from_its_start_when_its_prose_is_before_the_h1() -> None:
+    """A page whose only ``<h1>`` is a sidebar box's ("Quick links") after the story, in the
+    same element as the story: the story is read, not what follows the box's heading."""
+    story = f'<div class="news-single"><h2>{TITLE}</h2>{paragraphs()}</div>'
+    box = (
+        '<div class="box"><h1>Quick links</h1><div class="item"><a href="/events">Events</a>'
+        '</div><p class="note">Book a room through our partner and a share goes to the club '
+        "that runs the orchard walks.</p></div>"
+    )
+    got = read(page(f'<div class="col">{story}{box}</div>'))
+    assert got.body[: len(BODY)] == BODY

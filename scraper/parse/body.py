@@ -149,6 +149,9 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
+    prose = reader.prose
+    if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
+        pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
     generic.layer = "generic"
     return generic if generic.chars() > site.chars() * 0.5 else site
