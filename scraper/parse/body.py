@@ -130,8 +130,8 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
             pre = min(root_rng.start, start)
         out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
         out.layer = _body_layer(field_node)
-        if out.layer != "markup-class" or out.paragraphs:
-            return out
+        if out.paragraphs:
+            return out  # (a field of no text, a sidebar's under a body class: read on)
     pre = h1 + 1 if h1 is not None and h1 in root_rng else root_rng.start
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
@@ -149,6 +149,9 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
+    prose = reader.prose
+    if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
+        pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
     generic.layer = "generic"
     return generic if generic.chars() > site.chars() * 0.5 else site

@@ -154,10 +154,16 @@ class Layout:
         self.link_urls = LinkURLs(hrefs, _resolver(base))
         # asked of every link by the teaser runs and again by the article's links
         self._off_site = [surely_off_site(href, page_url) for href in hrefs]
-        nav = page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
+        spans, most = page.spans, max(n_lines, 2)
+        # never an element that holds most of the page: a <body> whose class names the
+        # theme's state ("mega-menu-primary", "breadcrumbs-visible") is not navigation
+        nav = {
+            mid
+            for mid in page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
+            if (span := spans.get(mid)) is not None and (span[1] - span[0]) * 2 <= most
+        }
         self.nav_lines, self.nav_links = _masks(page, nav)
         self.h1 = h1 = self._find_h1(self_urls)
-        spans, most = page.spans, max(n_lines, 2)
         #: prefix sums of the prose characters of the lines (``density.is_prose``)
         self.prose = prose = [0]
         for line in lines:
@@ -324,7 +330,11 @@ class Layout:
             nxt = runs[r + 1].start if r + 1 < len(runs) else len(page.lines)
             later = [i for i in marks if i > run.first_line]
             run.end = min([nxt, *later]) if later else nxt
-            run.end = max(run.end, run.first_line + 1)
+            # no longer than an item in a container may be: past that, what follows the link
+            # is the article after a list of links (the first line is the link's own)
+            first = run.first_line + 1
+            most = bisect_right(self.prose, self.prose[first] + MAX_ITEM_PROSE, first) - 1
+            run.end = max(min(run.end, run.first_line + MAX_ITEM_LINES, most), first)
         n_lines = len(page.lines)
         for run in runs:  # a link at the very end may point past the last line
             if run.end > n_lines:  # (every item ends after it starts)

@@ -1,0 +1,76 @@
+"""Regression tests for the ways the body of real pages of other sites was read wrong (issue
+12): each builds a small invented page of an invented site that has the failure's shape."""
+
+from __future__ import annotations
+
+from core.model import Article
+from scraper.parse import parse_page
+
+URL = "https://www.hillside-gazette.example/2024/05/11/the-orchard-opens-its-gates/"
+TITLE = "The orchard opens its gates"
+BODY = (
+    "The old cider orchard above the village will open to walkers every Sunday from June, the "
+    "owners said after the parish meeting on Thursday evening.",
+    "A path will run from the lower gate past the press house to the top field, where benches "
+    "made from fallen pear trees look out over the valley.",
+    "Dogs are welcome on a lead, the owners said, but the geese by the pond have the right of "
+    "way and are known to defend it with some energy.",
+    "Volunteers who want to help with the spring pruning can leave their names at the shop, "
+    "which will also sell the first pressing of the year.",
+)
+
+
+def page(article: str, body_class: str = "", after: str = "") -> bytes:
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{TITLE} | Hillside Gazette</title></head><body class=\"{body_class}\">"
+        '<header class="site-header"><a class="logo" href="/">Hillside Gazette</a>'
+        '<nav><a href="/news">News</a> <a href="/walks">Walks</a></nav></header>'
+        f"<main>{article}</main>{after}"
+        "<footer><p>© 2024 Hillside Gazette. All rights reserved.</p></footer>"
+        "</body></html>"
+    ).encode()
+
+
+def paragraphs(body: tuple[str, ...] = BODY) -> str:
+    return "".join(f"<p>{p}</p>" for p in body)
+
+
+def read(html: bytes) -> Article:
+    article = parse_page(html, URL)
+    assert isinstance(article, Article)
+    return article
+
+
+def test_page_state_classes_on_body_and_taxonomy_classes_are_not_chrome() -> None:
+    """A ``<body>`` whose class names the theme's state (``mega-menu-primary``) is not
+    navigation, and a post filed under a category whose name holds a chrome word
+    (``category-no-newsletter``) is not a newsletter box."""
+    article = (
+        '<article class="post type-post category-no-newsletter-rss tag-social-media">'
+        f'<header class="entry-header"><h1>{TITLE}</h1></header>'
+        f'<div class="entry-text">{paragraphs()}</div></article>'
+    )
+    comments = (
+        '<div class="comments-area"><h3>Leave a reply</h3>'
+        + "".join(
+            f"<div class=\"comment\"><p>{p} I agree with every word of it.</p></div>" for p in BODY
+        )
+        + "</div>"
+    )
+    got = read(page(article, "single mega-menu-primary content-sidebar", comments))
+    assert got.title == TITLE
+    assert got.body == BODY
+
+
+def test_the_densest_element_is_read_from_its_start_when_its_prose_is_before_the_h1() -> None:
+    """A page whose only ``<h1>`` is a sidebar box's ("Quick links") after the story, in the
+    same element as the story: the story is read, not what follows the box's heading."""
+    story = f'<div class="news-single"><h2>{TITLE}</h2>{paragraphs()}</div>'
+    box = (
+        '<div class="box"><h1>Quick links</h1><div class="item"><a href="/events">Events</a>'
+        '</div><p class="note">Book a room through our partner and a share goes to the club '
+        "that runs the orchard walks.</p></div>"
+    )
+    got = read(page(f'<div class="col">{story}{box}</div>'))
+    assert got.body[: len(BODY)] == BODY
