@@ -159,3 +159,20 @@ def test_a_date_alone_further_down_the_article() -> None:
         f"{PARAS}{PARAS}</div><aside><div>Created 3 March 2015</div></aside></body></html>"
     ).encode()
     assert parse_article(html, URL).published is None
+
+
+def test_a_dated_part_of_a_line_under_the_headline() -> None:
+    """A line split into parts, one a date with a few words, gives the date; a long one is
+    still the body's first paragraph, a short one is a meta line."""
+    first = (
+        "Press release of 5 May 2022 | Harbourtown – The keepers of the northern light met "
+        "again this spring, for the first time since the lamp was automated, and they talked "
+        "about the winters they had spent on the rock with nothing but the log for company."
+    )
+    article = parse_article(page(top=f"<p>{first}</p>"), URL)
+    assert article.published == "2022-05-05"
+    assert article.body[0].startswith("Press release of 5 May 2022")
+    meta = "<div>By Ann Sample, harbour desk | 5 May 2022 | 4 min read | 3 comments</div>"
+    article = parse_article(page(top=meta), URL)
+    assert article.published == "2022-05-05"
+    assert not any("4 min read" in p for p in article.body)

@@ -131,6 +131,8 @@ class DateFields:
                 continue
             if "updated" in (attrs.get("class") or "").split():
                 continue
+            if attrs.get("itemprop") in ("dateModified", "dateUpdated"):
+                continue
             value = attrs.get("datetime") or attrs.get("content") or attrs.get("title")
             date = parse_date(value) or shown_date(text)
             if date:

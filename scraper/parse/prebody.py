@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborNode
 
 from scraper.parse import vocab
 from scraper.parse.context import Context
-from scraper.parse.dates import MONTH_NAME, is_update_line, shown_date
+from scraper.parse.dates import LINE_PARTS, MONTH_NAME, is_update_line, shown_date
 from scraper.parse.dom import Line
 
 LEDE_SELECTOR = (
@@ -112,6 +112,29 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
     if match and len(text.split()) <= 12:
         out.bylines.append(match.group("names"))
         return True
+    return _dated_part(out, text)
+
+
+#: The parts of a line ("… | 5. Mai 2022 | …") that may hold the date line are in its first
+#: ``MAX_PARTED_LINE`` characters; a line longer than ``MAX_META_LINE`` is body text that opens
+#: with its date line (kept as text)
+MAX_PARTED_LINE, MAX_META_LINE = 300, 120
+
+
+def _dated_part(out: BodyText, text: str) -> bool:
+    """A line split into parts (``|``, ``·``, ``/``), one of which is a date with a few words
+    ("Press release of 5 May 2022 | Berlin – The ministers …"): that part is the date line.
+    True (not body text) if the line is as short as a meta line."""
+    head = text[:MAX_PARTED_LINE]
+    if not LINE_PARTS.search(head):
+        return False
+    for part in LINE_PARTS.split(head):
+        found = _DATE_IN_LINE.search(part) if len(part) <= 80 else None
+        if found is None or not shown_date(found.group(0)) or is_update_line(part):
+            continue
+        if len(part.split()) - len(found.group(0).split()) <= DATE_LINE_WORDS:
+            out.date_line = out.date_line or found.group(0)
+            return len(text) <= MAX_META_LINE
     return False
 
 
@@ -170,7 +193,7 @@ def date_near(ctx: Context, out: BodyText, heading: int) -> None:
     )
     for i in order:
         text = lines[i].text
-        if i == heading or teasers[i] or comments[i] or len(text) > 120:
+        if i == heading or teasers[i] or comments[i]:
             continue
         if read is not None and abs(i - heading) >= read - heading:
             return
