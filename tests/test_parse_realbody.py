@@ -74,3 +74,21 @@ def test_the_densest_element_is_read_from_its_start_when_its_prose_is_before_the
     )
     got = read(page(f'<div class="col">{story}{box}</div>'))
     assert got.body[: len(BODY)] == BODY
+
+
+def test_the_text_under_the_heading_beats_denser_text_outside_the_article() -> None:
+    """A short article in its ``<article>`` with the headline, then a long sign-up box of
+    sentences outside it (not a ``<form>``, no chrome class): the article's text is read."""
+    signup = (
+        '<div class="share-bar"><p>Share this story with your neighbours by email, by post '
+        "or on the notice board at the shop, and tell them about the walks.</p></div>"
+        '<div class="join-us"><h2>Join the orchard friends</h2>'
+        + "".join(
+            f"<div class=\"row\">Tell us your name and address (required) so that the letter "
+            f"about item {k} of the programme reaches you every month of the year.</div>"
+            for k in range(12)
+        )
+        + "</div>"
+    )
+    got = read(page(f"<article><h1>{TITLE}</h1>{paragraphs(BODY[:1])}</article>", after=signup))
+    assert got.body == BODY[:1]

@@ -136,13 +136,16 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
         pre = shown + 1 if shown is not None else pre
+    headed = pre > root_rng.start  # the root holds the article's heading
     site = reader.read(root, _Span(pre, pre, root_rng.stop, root_rng.stop, False))
     site.layer = "visible-text"
     dense = densest(page, reader.worth, reader.prose)
     if dense is None or _agrees(site, dense.lines, dense.prose):
         return site
-    node = page.index.nodes[page.index.position[dense.mid]]
     rng = dense.lines
+    if headed and site.paragraphs and (rng.stop <= root_rng.start or rng.start >= root_rng.stop):
+        return site  # text under the heading beats denser text elsewhere (a form, a teaser list)
+    node = page.index.nodes[page.index.position[dense.mid]]
     if h1 is not None and h1 in rng:
         pre = h1 + 1
     elif site.lines and rng.start <= site.lines[0] < rng.stop:
