@@ -92,3 +92,32 @@ def test_the_text_under_the_heading_beats_denser_text_outside_the_article() -> N
     )
     got = read(page(f"<article><h1>{TITLE}</h1>{paragraphs(BODY[:1])}</article>", after=signup))
     assert got.body == BODY[:1]
+
+
+def test_captions_galleries_and_comments_are_not_the_body() -> None:
+    """A picture's caption in a ``div`` (not a ``<figcaption>``), a gallery's counter and a
+    comment section after the story are passed over; the story's paragraphs are all read."""
+    gallery = (
+        '<div class="photo-gallery"><div class="slide-count">Image 1 of 12</div>'
+        '<div class="caption">The press house seen from the top field, with the old pear '
+        "trees in blossom behind it, on a morning in April.</div></div>"
+    )
+    comments = (
+        '<div id="comments"><div class="comment-body"><p>What a lovely idea, we will come up '
+        "with the children and the dog on the first Sunday of June.</p></div>"
+        '<div class="comment-body"><p>Thank you for the news, the geese are indeed the real '
+        "owners of that pond and everyone in the village knows it.</p></div></div>"
+    )
+    article = (
+        f"<article><h1>{TITLE}</h1>{gallery}{paragraphs(BODY[:2])}"
+        f'<div class="wp-caption"><p>The lower gate (Credit: Parish archive)</p></div>'
+        f"{paragraphs(BODY[2:])}{comments}</article>"
+    )
+    assert read(page(article)).body == BODY
+
+
+def test_a_forum_page_of_comments_keeps_its_posts() -> None:
+    """On a page that is nothing but comments (a forum thread) the posts are the text."""
+    posts = "".join(f'<div class="comment"><p>{p}</p></div>' for p in BODY)
+    got = read(page(f'<h1>{TITLE}</h1><div class="discussion">{posts}</div>'))
+    assert got.body == BODY

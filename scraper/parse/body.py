@@ -180,6 +180,7 @@ class _Reader:
         self.ctx = ctx
         layout = ctx.layout
         self.mask = layout.excluded_lines()
+        self.asides = layout.aside_lines()
         self.heads = dict(layout.headings)
         self.bounds = set(self.heads) | set(layout.stops)
         self.title_key = vocab.key(title) if title else None
@@ -189,6 +190,7 @@ class _Reader:
     def read(self, root: LexborNode | None, span: _Span) -> BodyText:
         """One reading of the lines ``span`` names (see the module docstring)."""
         ctx, mask, bounds, title_key = self.ctx, self.mask, self.bounds, self.title_key
+        asides = self.asides
         lines = ctx.page.lines
         out = BodyText(root_node=root, root=root.mem_id if root is not None else 0)
         lede_rng = lede_field(ctx, out, mask)
@@ -234,7 +236,9 @@ class _Reader:
             if not out.paragraphs and line.heading and out.lede is None:
                 out.lede, out.lede_layer = text, "visible-text"  # a standfirst set as a heading
                 continue
-            if vocab.is_ui(text) or line.tag == "figcaption" or _term_links_only(ctx, i - 1):
+            if line.tag in _CAPTIONS or asides[i - 1] or vocab.is_ui(text):
+                continue  # a caption, a credit, a gallery, a comment
+            if _term_links_only(ctx, i - 1):
                 continue
             if line.link_chars * 2 > line.chars and len(text) < MAX_LINK_LINE:
                 continue  # mostly a link: "Read more: …", a tag list, an inline teaser
