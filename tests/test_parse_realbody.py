@@ -121,3 +121,13 @@ def test_a_forum_page_of_comments_keeps_its_posts() -> None:
     posts = "".join(f'<div class="comment"><p>{p}</p></div>' for p in BODY)
     got = read(page(f'<h1>{TITLE}</h1><div class="discussion">{posts}</div>'))
     assert got.body == BODY
+
+
+def test_a_body_class_on_one_paragraph_of_many_does_not_cut_the_story() -> None:
+    """A story one of whose many paragraphs alone carries a body class (``entry-content``,
+    a long paragraph): the whole story is read, not that paragraph."""
+    long = " ".join(BODY)
+    more = tuple(p.replace("the ", "that ") for p in BODY) + tuple(p.upper() for p in BODY)
+    inner = paragraphs(BODY) + f'<div class="entry-content"><p>{long}</p></div>' + paragraphs(more)
+    got = read(page(f'<article><h1>{TITLE}</h1><div class="story">{inner}</div></article>'))
+    assert got.body == (*BODY, long, *more)

@@ -47,6 +47,9 @@ LOOKAHEAD = 40
 #: The reading after the heading is trusted when it and the densest element share this much
 #: of each other's text.
 AGREEMENT = 0.6
+#: A body class's element (not Drupal's field) is the body outright when its reading holds at
+#: least 1/FIELD_SHARE of the prose of the root after the heading.
+FIELD_SHARE = 3
 _CAPTIONS = frozenset({"figure", "figcaption", "aside"})
 _TERM_PATH = re.compile(r"^https?://[^/]+(?:/ru)?/(?:region|theme|taxonomy/term)/")
 _SENTENCE_END = tuple('.!?:;…"”»)')
@@ -130,8 +133,27 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
             pre = min(root_rng.start, start)
         out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
         out.layer = _body_layer(field_node)
-        if out.layer != "markup-class" or out.paragraphs:
+        if out.layer != "markup-class":
             return out
+        prose = reader.prose
+        if out.paragraphs and out.chars() * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
+            return out
+        if out.paragraphs:
+            # a body class on one paragraph of many (a paywall's teaser, a block of the
+            # story): the reading around it, when that holds it and much more
+            around = _read_around(ctx, reader, root, root_rng, title)
+            if around.chars() > 2 * out.chars() and out.lines[0] in around.lines:
+                return around
+            return out
+    return _read_around(ctx, reader, root, root_rng, title)
+
+
+def _read_around(
+    ctx: Context, reader: _Reader, root: LexborNode | None, root_rng: range, title: str | None
+) -> BodyText:
+    """The body read without a body field: what follows the heading in the root, or the
+    densest element when that says otherwise."""
+    page, h1 = ctx.page, ctx.layout.h1
     pre = h1 + 1 if h1 is not None and h1 in root_rng else root_rng.start
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
