@@ -131,3 +131,13 @@ def test_a_body_class_on_one_paragraph_of_many_does_not_cut_the_story() -> None:
     inner = paragraphs(BODY) + f'<div class="entry-content"><p>{long}</p></div>' + paragraphs(more)
     got = read(page(f'<article><h1>{TITLE}</h1><div class="story">{inner}</div></article>'))
     assert got.body == (*BODY, long, *more)
+
+
+def test_a_standfirst_set_as_a_subheading_is_the_lede() -> None:
+    """A sentence-long ``<h2>`` between the headline and the body (the standfirst) is read as
+    the lede; a short one ("In brief") is not, nor a subheading repeating the headline."""
+    standfirst = "Walkers will be welcome every Sunday from June, but the geese stay in charge"
+    for head, lede in ((standfirst, standfirst), ("In brief", None), (TITLE, None)):
+        article = f"<article><h1>{TITLE}</h1><h2>{head}</h2>{paragraphs()}</article>"
+        got = read(page(article))
+        assert (got.lede, got.body) == (lede, BODY)

@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import vocab
 from scraper.parse.context import Context
 from scraper.parse.density import densest, is_prose
-from scraper.parse.dom import Page
+from scraper.parse.dom import Line, Page
 from scraper.parse.prebody import BodyText, date_near, lede, lede_field, pre_body
 from scraper.parse.source import is_photo_line, is_source_line
 
@@ -42,6 +42,8 @@ MAX_FOOT_LINE = 300
 MAX_LINK_LINE = 200
 #: A short line in the body that reads as a date line or a byline is read as one.
 MAX_META_LINE = 80
+#: A subheading before the body with at least this many words is its standfirst.
+STANDFIRST_WORDS = 8
 #: Lines looked at after a stop line or a foot line for the body going on.
 LOOKAHEAD = 40
 #: The reading after the heading is trusted when it and the densest element share this much
@@ -233,7 +235,8 @@ class _Reader:
             text = line.text
             i += 1
             if i - 1 < span.start:
-                pre_body(out, text, title_key)
+                if not pre_body(out, text, title_key) and _standfirst(out, line):
+                    out.lede, out.lede_layer = text, "visible-text"
                 continue
             # both need a colon, which most lines have not (`in` is cheaper than the regexes)
             foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
@@ -251,6 +254,8 @@ class _Reader:
                     break
                 continue
             if not out.paragraphs and (pre_body(out, text, title_key) or not is_prose(line)):
+                if _standfirst(out, line) and vocab.key(text) != title_key:
+                    out.lede, out.lede_layer = text, "visible-text"
                 continue  # the body begins with a line of prose
             short = len(text) <= MAX_META_LINE and not is_prose(line)
             if short and pre_body(BodyText(), text, None):
@@ -385,6 +390,18 @@ def _term_links_only(ctx: Context, i: int) -> bool:
         return False
     urls = [ctx.layout.link_urls[j] for j in ctx.layout.links_on_line.get(i, [])]
     return bool(urls) and all(u is not None and _TERM_PATH.search(u) for u in urls)
+
+
+def _standfirst(out: BodyText, line: Line) -> bool:
+    """Whether a line before the body's first paragraph is a standfirst set as a subheading:
+    a sentence's worth of words in an ``<h2>``–``<h4>``, not a link, before any lede."""
+    return (
+        out.lede is None
+        and not out.paragraphs
+        and 2 <= line.heading <= 4
+        and line.text.count(" ") + 1 >= STANDFIRST_WORDS
+        and line.link_chars * 3 <= line.chars
+    )
 
 
 def _soft_break(before: str, after: str) -> bool:
