@@ -62,7 +62,8 @@ NAV_WORDS = frozenset({"menu", "menus", "breadcrumb", "breadcrumbs", "pager"})
 TITLE_CLASS_SELECTOR = "[class*=title], [class*=heading], [class*=header]"
 BODY_FIELD_SELECTOR = (
     "[property='schema:text'], .field--name-body, [itemprop=articleBody], [class*=article-body], "
-    "[class*=article__body], [class*=story-body], [class*=entry-content]"
+    "[class*=article__body], [class*=story-body], [class*=entry-content], "
+    "[class*=articleBody], [class*=ArticleBody], [class*=storyBody], [class*=StoryBody]"
 )
 MAX_ITEM_LINES = 12
 #: A teaser item holds at most this much prose (its teaser paragraph): an element with more
