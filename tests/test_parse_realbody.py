@@ -141,3 +141,21 @@ def test_a_standfirst_set_as_a_subheading_is_the_lede() -> None:
         article = f"<article><h1>{TITLE}</h1><h2>{head}</h2>{paragraphs()}</article>"
         got = read(page(article))
         assert (got.lede, got.body) == (lede, BODY)
+
+
+def test_related_boxes_legends_and_disclaimers_by_class_are_passed_over() -> None:
+    """A box of related stories whose heading the vocabulary does not know ("Auch lesenswert")
+    but whose class says ``related-news``, a picture's ``legend`` and an editorial
+    ``disclaimer`` inside the story are not its text; the story goes on after them."""
+    related = (
+        '<div class="box related-news"><h3>Auch lesenswert</h3><p>The mill pond is cleaned '
+        "for the first time in forty years by a team of volunteers from the village.</p></div>"
+    )
+    legend = '<div class="legend">The upper field in May, seen from the old press house.</div>'
+    disclaimer = (
+        '<div class="editorial-disclaimer"><p>Note: the shop mentioned in this story pays '
+        "for none of our reporting and has seen none of it before it went out.</p></div>"
+    )
+    inner = paragraphs(BODY[:1]) + legend + paragraphs(BODY[1:3]) + related
+    inner += paragraphs(BODY[3:]) + disclaimer
+    assert read(page(f"<article><h1>{TITLE}</h1>{inner}</article>")).body == BODY
