@@ -145,8 +145,8 @@ def test_a_standfirst_set_as_a_subheading_is_the_lede() -> None:
 
 def test_related_boxes_legends_and_disclaimers_by_class_are_passed_over() -> None:
     """A box of related stories whose heading the vocabulary does not know ("Auch lesenswert")
-    but whose class says ``related-news``, a picture's ``legend`` and an editorial
-    ``disclaimer`` inside the story are not its text; the story goes on after them."""
+    but whose class says ``related-news``, a picture's ``legend``, an editorial ``disclaimer``
+    and a ``ratings`` box inside the story are not its text; the story goes on after them."""
     related = (
         '<div class="box related-news"><h3>Auch lesenswert</h3><p>The mill pond is cleaned '
         "for the first time in forty years by a team of volunteers from the village.</p></div>"
@@ -155,6 +155,7 @@ def test_related_boxes_legends_and_disclaimers_by_class_are_passed_over() -> Non
     disclaimer = (
         '<div class="editorial-disclaimer"><p>Note: the shop mentioned in this story pays '
         "for none of our reporting and has seen none of it before it went out.</p></div>"
+        '<div class="post-ratings"><p>Was this story useful to you? Tell us below.</p></div>'
     )
     inner = paragraphs(BODY[:1]) + legend + paragraphs(BODY[1:3]) + related
     inner += paragraphs(BODY[3:]) + disclaimer

@@ -57,7 +57,7 @@ COMMENT_WORDS = frozenset(
 ASIDE_WORDS = frozenset(
     {
         "caption", "captions", "gallery", "slideshow", "credit", "credits", "legend",
-        "disclaimer", "related",
+        "disclaimer", "disclosure", "related", "relatedposts", "rating", "ratings",
     }
 )  # fmt: skip
 #: ... unless what they leave of the page's prose is less than 1/ASIDE_LEFT of what they hold.
