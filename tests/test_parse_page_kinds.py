@@ -154,3 +154,38 @@ def test_a_flat_list_of_links_before_the_body_does_not_swallow_it() -> None:
     )
     assert isinstance(page, Article)
     assert page.body == PARAGRAPHS
+
+
+def _newest(n: int, teaser: str = "") -> str:
+    return (
+        "<div class='newest'><h4>Newest</h4><ul>"
+        + "".join(
+            f"<li><a href='/news/2024/04/0{k}/a-story-of-the-week-{k}'>A story of the week {k}</a>"
+            f"{teaser}</li>"
+            for k in range(1, n + 1)
+        )
+        + "</ul></div>"
+    )
+
+
+def test_one_paragraph_under_the_heading_and_a_box_of_links_is_an_article() -> None:
+    """A short article (one paragraph under its heading, longer than all the teasers on the
+    page) with a box of the newest stories after it is an article, not a listing."""
+    page = parse_page(
+        _page(f"<main><h1>Rye again</h1><p>{PARAGRAPHS[0]}</p>{_newest(2)}</main>"),
+        "https://bakery.example/news/2024/05/rye-again",
+    )
+    assert isinstance(page, Article)
+    assert page.body[0] == PARAGRAPHS[0]
+
+
+def test_a_listing_with_a_description_under_its_heading_is_a_listing() -> None:
+    """A listing whose heading is followed by a paragraph describing it, then its teasers
+    (more text than the paragraph), stays a listing."""
+    teaser = "<p>What the week brought to the bakery and the villages around it, in brief.</p>"
+    page = parse_page(
+        _page(f"<main><h1>Bakery news</h1><p>{PARAGRAPHS[1]}</p>{_newest(6, teaser)}</main>"),
+        "https://bakery.example/news/2024/05/rye-again",
+    )
+    assert isinstance(page, Listing)
+    assert len(page.items) == 6

@@ -308,7 +308,8 @@ class _Reader:
     def _box_end(self, out: BodyText, i: int) -> int:
         """Where the box that line ``i`` opens ends: its block's end for a block heading, else
         the end of the largest element around line ``i`` that holds none of the body read so
-        far (just the line, for a line that is neither)."""
+        far and is not just like the element of its last paragraph (the next section of a
+        body cut into sections); just the line, for a line that is neither."""
         layout, page = self.ctx.layout, self.ctx.page
         if i in self.heads:
             for block in layout.blocks:
@@ -317,11 +318,16 @@ class _Reader:
         if i not in self.bounds:
             return i + 1
         last = out.lines[-1] if out.lines else -1
+        body_look: tuple[str | None, str | None] | None = None
+        if last >= 0:
+            body_look = _look(page, _container(page, last))
+            if body_look[1] is None:
+                body_look = None  # (an element without a class says nothing of its kind)
         end = i + 1
         for mid in [page.lines[i].block, *page.ancestors(page.lines[i].block)]:
             a, b = page.span(mid)[:2]
-            if a <= last < b:
-                break
+            if a <= last < b or _look(page, mid) == body_look:
+                break  # (an element just like the body's: the next section of the body)
             end = max(end, b)
         return end
 

@@ -33,8 +33,7 @@ _SENTENCE_END = tuple('.!?:;…"”»)。！？」』）')
 #: Letters of scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
 #: Khmer, Myanmar), and how many of them make a word, roughly.
 _UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff]"
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
 UNSPACED_PER_WORD = 2
 #: A line with fewer spaces than one in this many characters may be in such a script.

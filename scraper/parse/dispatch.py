@@ -113,6 +113,11 @@ def page_kind(ctx: Context) -> str:
     free_words = sum(len(p.split()) for p in paragraphs)
     if len(paragraphs) >= 2 and free_words >= 60 and (h1 is not None or len(items) < 3):
         return "article"
+    # a paragraph right under the heading, longer than all the teasers together: the page's
+    # own text (a short article, the teaser of a longer one), its teasers a box beside it
+    lead = lines[following[0]] if h1 is not None and following else None
+    if lead is not None and len(lead.text.split()) >= 12 and lead.chars > _teaser_chars(ctx, items):
+        return "article"
     if len(items) >= 2 and not _prose_beside_items(ctx, items):
         return "listing"
     return "article"
@@ -132,8 +137,13 @@ def _prose_beside_items(ctx: Context, items: list[Run]) -> bool:
     lines = page.lines
     if sum(1 for i in dense.lines if not mask[i] and is_prose(lines[i])) < ARTICLE_PROSE_LINES:
         return False
-    teasers = sum(lines[i].chars for run in items for i in range(run.start, run.end))
-    return dense.prose > teasers
+    return dense.prose > _teaser_chars(ctx, items)
+
+
+def _teaser_chars(ctx: Context, items: list[Run]) -> int:
+    """Characters of the lines of the teaser items ``items``."""
+    lines = ctx.page.lines
+    return sum(lines[i].chars for run in items for i in range(run.start, run.end))
 
 
 def parse_served(
