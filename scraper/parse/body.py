@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import vocab
 from scraper.parse.context import Context
 from scraper.parse.density import densest, is_prose
-from scraper.parse.dom import Page
+from scraper.parse.dom import Line, Page
 from scraper.parse.prebody import BodyText, date_near, lede, lede_field, pre_body
 from scraper.parse.source import is_photo_line, is_source_line
 
@@ -42,11 +42,16 @@ MAX_FOOT_LINE = 300
 MAX_LINK_LINE = 200
 #: A short line in the body that reads as a date line or a byline is read as one.
 MAX_META_LINE = 80
+#: A subheading before the body with at least this many words is its standfirst.
+STANDFIRST_WORDS = 8
 #: Lines looked at after a stop line or a foot line for the body going on.
 LOOKAHEAD = 40
 #: The reading after the heading is trusted when it and the densest element share this much
 #: of each other's text.
 AGREEMENT = 0.6
+#: A body class's element (not Drupal's field) is the body outright when its reading holds at
+#: least 1/FIELD_SHARE of the prose of the root after the heading.
+FIELD_SHARE = 3
 _CAPTIONS = frozenset({"figure", "figcaption", "aside"})
 _TERM_PATH = re.compile(r"^https?://[^/]+(?:/ru)?/(?:region|theme|taxonomy/term)/")
 _SENTENCE_END = tuple('.!?:;…"”»)')
@@ -130,25 +135,52 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
             pre = min(root_rng.start, start)
         out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
         out.layer = _body_layer(field_node)
-        if out.layer != "markup-class" or out.paragraphs:
+        if out.layer != "markup-class":
+            if out.paragraphs:
+                return out  # (a field of no text, a sidebar's under a body class: read on)
+            return _read_around(ctx, reader, root, root_rng, title)
+        prose = reader.prose
+        if out.paragraphs and out.chars() * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
             return out
+        if out.paragraphs:
+            # a body class on one paragraph of many (a paywall's teaser, a block of the
+            # story): the reading around it, when that holds it and much more
+            around = _read_around(ctx, reader, root, root_rng, title)
+            if around.chars() > 2 * out.chars() and out.lines[0] in around.lines:
+                return around
+            return out
+    return _read_around(ctx, reader, root, root_rng, title)
+
+
+def _read_around(
+    ctx: Context, reader: _Reader, root: LexborNode | None, root_rng: range, title: str | None
+) -> BodyText:
+    """The body read without a body field: what follows the heading in the root, or the
+    densest element when that says otherwise."""
+    page, h1 = ctx.page, ctx.layout.h1
     pre = h1 + 1 if h1 is not None and h1 in root_rng else root_rng.start
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
         pre = shown + 1 if shown is not None else pre
+    headed = pre > root_rng.start  # the root holds the article's heading
     site = reader.read(root, _Span(pre, pre, root_rng.stop, root_rng.stop, False))
     site.layer = "visible-text"
     dense = densest(page, reader.worth, reader.prose)
     if dense is None or _agrees(site, dense.lines, dense.prose):
         return site
-    node = page.index.nodes[page.index.position[dense.mid]]
     rng = dense.lines
+    if headed and site.paragraphs and (rng.stop <= root_rng.start or rng.start >= root_rng.stop):
+        return site  # text under the heading beats denser text elsewhere (a form, a teaser list)
+    node = page.index.nodes[page.index.position[dense.mid]]
     if h1 is not None and h1 in rng:
         pre = h1 + 1
     elif site.lines and rng.start <= site.lines[0] < rng.stop:
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
+    prose = reader.prose
+    if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
+        pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
     generic.layer = "generic"
     return generic if generic.chars() > site.chars() * 0.5 else site
@@ -174,6 +206,7 @@ class _Reader:
         self.ctx = ctx
         layout = ctx.layout
         self.mask = layout.excluded_lines()
+        self.asides = layout.aside_lines()
         self.heads = dict(layout.headings)
         self.bounds = set(self.heads) | set(layout.stops)
         self.title_key = vocab.key(title) if title else None
@@ -183,6 +216,7 @@ class _Reader:
     def read(self, root: LexborNode | None, span: _Span) -> BodyText:
         """One reading of the lines ``span`` names (see the module docstring)."""
         ctx, mask, bounds, title_key = self.ctx, self.mask, self.bounds, self.title_key
+        asides = self.asides
         lines = ctx.page.lines
         out = BodyText(root_node=root, root=root.mem_id if root is not None else 0)
         lede_rng = lede_field(ctx, out, mask)
@@ -203,7 +237,8 @@ class _Reader:
             text = line.text
             i += 1
             if i - 1 < span.start:
-                pre_body(out, text, title_key)
+                if not pre_body(out, text, title_key) and _standfirst(out, line):
+                    out.lede, out.lede_layer = text, "visible-text"
                 continue
             # both need a colon, which most lines have not (`in` is cheaper than the regexes)
             foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
@@ -221,6 +256,8 @@ class _Reader:
                     break
                 continue
             if not out.paragraphs and (pre_body(out, text, title_key) or not is_prose(line)):
+                if _standfirst(out, line) and vocab.key(text) != title_key:
+                    out.lede, out.lede_layer = text, "visible-text"
                 continue  # the body begins with a line of prose
             short = len(text) <= MAX_META_LINE and not is_prose(line)
             if short and pre_body(BodyText(), text, None):
@@ -228,7 +265,9 @@ class _Reader:
             if not out.paragraphs and line.heading and out.lede is None:
                 out.lede, out.lede_layer = text, "visible-text"  # a standfirst set as a heading
                 continue
-            if vocab.is_ui(text) or line.tag == "figcaption" or _term_links_only(ctx, i - 1):
+            if line.tag in _CAPTIONS or asides[i - 1] or vocab.is_ui(text):
+                continue  # a caption, a credit, a gallery, a comment
+            if _term_links_only(ctx, i - 1):
                 continue
             if line.link_chars * 2 > line.chars and len(text) < MAX_LINK_LINE:
                 continue  # mostly a link: "Read more: …", a tag list, an inline teaser
@@ -269,7 +308,8 @@ class _Reader:
     def _box_end(self, out: BodyText, i: int) -> int:
         """Where the box that line ``i`` opens ends: its block's end for a block heading, else
         the end of the largest element around line ``i`` that holds none of the body read so
-        far (just the line, for a line that is neither)."""
+        far and is not just like the element of its last paragraph (the next section of a
+        body cut into sections); just the line, for a line that is neither."""
         layout, page = self.ctx.layout, self.ctx.page
         if i in self.heads:
             for block in layout.blocks:
@@ -278,11 +318,16 @@ class _Reader:
         if i not in self.bounds:
             return i + 1
         last = out.lines[-1] if out.lines else -1
+        body_look: tuple[str | None, str | None] | None = None
+        if last >= 0:
+            body_look = _look(page, _container(page, last))
+            if body_look[1] is None:
+                body_look = None  # (an element without a class says nothing of its kind)
         end = i + 1
         for mid in [page.lines[i].block, *page.ancestors(page.lines[i].block)]:
             a, b = page.span(mid)[:2]
-            if a <= last < b:
-                break
+            if a <= last < b or _look(page, mid) == body_look:
+                break  # (an element just like the body's: the next section of the body)
             end = max(end, b)
         return end
 
@@ -353,6 +398,18 @@ def _term_links_only(ctx: Context, i: int) -> bool:
         return False
     urls = [ctx.layout.link_urls[j] for j in ctx.layout.links_on_line.get(i, [])]
     return bool(urls) and all(u is not None and _TERM_PATH.search(u) for u in urls)
+
+
+def _standfirst(out: BodyText, line: Line) -> bool:
+    """Whether a line before the body's first paragraph is a standfirst set as a subheading:
+    a sentence's worth of words in an ``<h2>``–``<h4>``, not a link, before any lede."""
+    return (
+        out.lede is None
+        and not out.paragraphs
+        and 2 <= line.heading <= 4
+        and line.text.count(" ") + 1 >= STANDFIRST_WORDS
+        and line.link_chars * 3 <= line.chars
+    )
 
 
 def _soft_break(before: str, after: str) -> bool:

@@ -18,13 +18,20 @@ _CUT = re.compile(r"[-_]+|(?<=[a-z])(?=[A-Z])")
 #: token → its words, lowercased. Tokens repeat across pages and sites (``container``,
 #: ``row``, ``menu-item``); bounded, and the answer is a pure function of the token.
 _WORDS: dict[str, frozenset[str]] = {}
+#: Class prefixes of the terms a post is filed under (WordPress's ``post_class``): the rest of
+#: such a token is a term's name, not what the element is.
+_TAXONOMIES = frozenset({"category", "tag", "post_tag"})
 
 
 def words(token: str) -> frozenset[str]:
-    """The words of one class token (``shareBar-item`` → share, bar, item)."""
+    """The words of one class token (``shareBar-item`` → share, bar, item); a taxonomy
+    term's class (``category-no-newsletter``, ``tag-social-media``) says only its taxonomy."""
     found = _WORDS.get(token)
     if found is None:
-        if token.islower() or token.isdigit():  # no case change to cut at (most tokens)
+        head = token.split("-", 1)[0]
+        if head in _TAXONOMIES and "-" in token:
+            parts = [head]
+        elif token.islower() or token.isdigit():  # no case change to cut at (most tokens)
             parts = token.replace("_", "-").split("-")
         else:
             parts = _CUT.split(token)

@@ -52,12 +52,23 @@ CHROME_MAX_PROSE = 0.5
 COMMENT_WORDS = frozenset(
     {"comment", "comments", "respond", "reply", "replies", "discussion", "disqus", "pingback"}
 )
+#: Class and id words of what sits beside the article's text without being it: a picture's
+#: caption, credit or legend, a gallery, a disclaimer, a box of related links (``aside_lines``).
+ASIDE_WORDS = frozenset(
+    {
+        "caption", "captions", "gallery", "slideshow", "credit", "credits", "legend",
+        "disclaimer", "disclosure", "related", "relatedposts", "rating", "ratings",
+    }
+)  # fmt: skip
+#: ... unless what they leave of the page's prose is less than 1/ASIDE_LEFT of what they hold.
+ASIDE_LEFT = 4
 NAV_SELECTOR = "nav, [role=navigation]"
 NAV_WORDS = frozenset({"menu", "menus", "breadcrumb", "breadcrumbs", "pager"})
 TITLE_CLASS_SELECTOR = "[class*=title], [class*=heading], [class*=header]"
 BODY_FIELD_SELECTOR = (
     "[property='schema:text'], .field--name-body, [itemprop=articleBody], [class*=article-body], "
-    "[class*=article__body], [class*=story-body], [class*=entry-content]"
+    "[class*=article__body], [class*=story-body], [class*=entry-content], "
+    "[class*=articleBody], [class*=ArticleBody], [class*=storyBody], [class*=StoryBody]"
 )
 MAX_ITEM_LINES = 12
 #: A teaser item holds at most this much prose (its teaser paragraph): an element with more
@@ -143,6 +154,7 @@ class Layout:
         self._teasers: bytearray | None = None
         self._comments: set[int] | None = None
         self._comment_lines: bytearray | None = None
+        self._aside_lines: bytearray | None = None
         lines, links = page.lines, page.links
         n_lines = len(lines)
         self.links_on_line: dict[int, list[int]] = {}
@@ -154,23 +166,21 @@ class Layout:
         self.link_urls = LinkURLs(hrefs, _resolver(base))
         # asked of every link by the teaser runs and again by the article's links
         self._off_site = [surely_off_site(href, page_url) for href in hrefs]
-        nav = page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
-        self.nav_lines, self.nav_links = _masks(page, nav)
-        self.h1 = h1 = self._find_h1(self_urls)
         spans, most = page.spans, max(n_lines, 2)
+        # never an element that holds most of the page: a <body> whose class names the
+        # theme's state ("mega-menu-primary", "breadcrumbs-visible") is not navigation
+        nav = {
+            mid
+            for mid in page.shown_ids(NAV_SELECTOR) | page.worded_ids(NAV_WORDS)
+            if (span := spans.get(mid)) is not None and (span[1] - span[0]) * 2 <= most
+        }
+        self.nav_lines, self.nav_links = _masks(page, nav)
+        self.h1 = self._find_h1(self_urls)
         #: prefix sums of the prose characters of the lines (``density.is_prose``)
         self.prose = prose = [0]
         for line in lines:
             prose.append(prose[-1] + (line.chars - line.link_chars if is_prose(line) else 0))
-        most_prose = prose[-1] * CHROME_MAX_PROSE
-        self.chrome = {
-            mid
-            for mid in page.shown_ids(CHROME_SELECTOR) | page.worded_ids(CHROME_WORDS)
-            if (span := spans.get(mid)) is not None
-            and not (h1 is not None and span[0] <= h1 < span[1])
-            and (span[1] - span[0]) * 2 <= most
-            and (prose[span[1]] - prose[span[0]] <= most_prose or span[1] - span[0] < 3)
-        }
+        self.chrome = self._minor(page.shown_ids(CHROME_SELECTOR) | page.worded_ids(CHROME_WORDS))
         self.chrome_lines, self.chrome_links = _masks(page, self.chrome)
         self.main_body = self._main_body()
         title_ids = page.shown_ids(TITLE_CLASS_SELECTOR)
@@ -188,6 +198,21 @@ class Layout:
         self.runs = self._runs(page_url, self_urls)
         self._place_runs()
         self.blocks = self._blocks()
+
+    def _minor(self, ids: set[int]) -> set[int]:
+        """Those of the elements ``ids`` that may be left out of the article: none that holds
+        the main heading, more than half of the page's lines or (if more than two lines) more
+        than half of its prose."""
+        spans, prose, h1 = self.page.spans, self.prose, self.h1
+        most, most_prose = max(len(self.page.lines), 2), prose[-1] * CHROME_MAX_PROSE
+        return {
+            mid
+            for mid in ids
+            if (span := spans.get(mid)) is not None
+            and not (h1 is not None and span[0] <= h1 < span[1])
+            and (span[1] - span[0]) * 2 <= most
+            and (prose[span[1]] - prose[span[0]] <= most_prose or span[1] - span[0] < 3)
+        }
 
     # -- the main heading and body --------------------------------------------------------
 
@@ -324,7 +349,11 @@ class Layout:
             nxt = runs[r + 1].start if r + 1 < len(runs) else len(page.lines)
             later = [i for i in marks if i > run.first_line]
             run.end = min([nxt, *later]) if later else nxt
-            run.end = max(run.end, run.first_line + 1)
+            # no longer than an item in a container may be: past that, what follows the link
+            # is the article after a list of links (the first line is the link's own)
+            first = run.first_line + 1
+            most = bisect_right(self.prose, self.prose[first] + MAX_ITEM_PROSE, first) - 1
+            run.end = max(min(run.end, run.first_line + MAX_ITEM_LINES, most), first)
         n_lines = len(page.lines)
         for run in runs:  # a link at the very end may point past the last line
             if run.end > n_lines:  # (every item ends after it starts)
@@ -386,6 +415,31 @@ class Layout:
         if self._comment_lines is None:
             self._comment_lines = _masks(self.page, self.comment_ids())[0]
         return self._comment_lines
+
+    def aside_lines(self) -> bytearray:
+        """A mask of the lines of pictures' captions and credits, galleries and comment
+        sections (by their class words), which the body's reading passes over (never an
+        element that holds the body field: see also ``_minor``)."""
+        if self._aside_lines is None:
+            page, prose = self.page, self.prose
+            keep = [self.main_body, *page.ancestors(self.main_body)] if self.main_body else []
+            excluded = self.excluded_lines()
+            mask = bytearray(len(page.lines))
+            # comments last: on a forum's page the posts are what the page holds
+            for words in (page.worded_ids(ASIDE_WORDS), self.comment_ids()):
+                ids = self._minor(words).difference(keep)
+                more = bytes(a | b for a, b in zip(mask, _masks(page, ids)[0], strict=True))
+                held = left = 0
+                for i, m in enumerate(more):
+                    if m:
+                        held += prose[i + 1] - prose[i]
+                    elif not excluded[i]:
+                        left += prose[i + 1] - prose[i]
+                if left * ASIDE_LEFT < held:
+                    break  # next to nothing left outside them: they are what the page holds
+                mask = bytearray(more)
+            self._aside_lines = mask
+        return self._aside_lines
 
     def teaser_lines(self) -> bytearray:
         """A mask of the lines of teaser items and of Related / Popular / Editor's choice
