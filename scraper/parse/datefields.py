@@ -206,11 +206,12 @@ class DateFields:
         mask = layout.excluded_lines()
         comments = comment_lines(self.ctx)
         teasers = layout.teaser_lines()
+        day_first = self.day_first()
         for i in rng:
             text = page.lines[i].text
             if len(text) > 60 or mask[i] or comments[i] or teasers[i]:
                 continue
-            date = shown_date(text, self.day_first())
+            date = shown_date(text, day_first)
             if date and not is_update_line(text):
                 return date
         return None

@@ -116,9 +116,9 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
 
 
 #: The parts of a line ("… | 5. Mai 2022 | …") that may hold the date line are in its first
-#: ``MAX_PARTED_LINE`` characters; a line longer than ``MAX_META_LINE`` is body text that opens
-#: with its date line (kept as text)
-MAX_PARTED_LINE, MAX_META_LINE = 300, 120
+#: ``MAX_PARTED_LINE`` characters; a line longer than ``MAX_PARTED_META`` is body text that
+#: opens with its date line (kept as text)
+MAX_PARTED_LINE, MAX_PARTED_META = 300, 120
 
 
 def _dated_part(out: BodyText, text: str) -> bool:
@@ -134,7 +134,7 @@ def _dated_part(out: BodyText, text: str) -> bool:
             continue
         if len(part.split()) - len(found.group(0).split()) <= DATE_LINE_WORDS:
             out.date_line = out.date_line or found.group(0)
-            return len(text) <= MAX_META_LINE
+            return len(text) <= MAX_PARTED_META
     return False
 
 
@@ -152,7 +152,7 @@ def comment_ids(ctx: Context) -> set[int]:
     link to the comments in a meta line, whose line is the article's date line)."""
     page = ctx.page
     tags, spans = page.tags, page.spans
-    out = set()
+    out: set[int] = set()
     for mid in ctx.layout.comment_ids():
         span = spans.get(mid)
         if span is not None and span[1] - span[0] <= 1 and tags.get(mid) in INLINE_TAGS:
