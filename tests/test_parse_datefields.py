@@ -194,3 +194,24 @@ def test_a_forum_post_line_with_a_day_first_slashed_date() -> None:
     """ "von Ann am 26/10/13, 03:48 pm" under the headline of a German page: the day first."""
     article = parse_article(page(top="<div>von Ann am 26/10/13, 03:48 pm</div>", lang="de"), URL)
     assert article.published == "2013-10-26T15:48:00+02:00"
+
+
+def test_the_headline_repeated_over_the_first_post_is_the_one_read_from() -> None:
+    """A title shown twice (a breadcrumb, then over the text): the date line is looked for
+    by the repeat nearest the body's first paragraph, not by the first."""
+    from scraper.parse.context import build_context
+    from scraper.parse.prebody import BodyText, date_near
+
+    nav = "".join(f"<div>Section {n}</div>" for n in range(12))
+    html = (
+        "<html><body><div>Old keepers' log</div><div>Started 5 May 2011</div>"
+        f"<div>Lighthouse keepers remembered</div>{nav}<div>Lighthouse keepers remembered</div>"
+        f"<div>by Ann on 26 October 2013</div>{PARAS}</body></html>"
+    ).encode()
+    ctx = build_context(html, URL)
+    lines = ctx.page.lines
+    first = next(i for i, line in enumerate(lines) if line.text == "Lighthouse keepers remembered")
+    body_start = next(i for i, line in enumerate(lines) if line.text.startswith("The keepers"))
+    out = BodyText(lines=[body_start])
+    date_near(ctx, out, first)
+    assert out.date_line == "26 October 2013"

@@ -178,6 +178,7 @@ def date_near(ctx: Context, out: BodyText, heading: int) -> None:
     date line the reading found under the headline when that one is in a comment (a member's
     "joined" date) or further from the headline (a teaser's date the layout did not see)."""
     lines = ctx.page.lines
+    heading = _nearest_repeat(lines, heading, out.lines[0] if out.lines else heading)
     teasers, comments = ctx.layout.teaser_lines(), comment_lines(ctx)
     read = None
     if out.date_line is not None:
@@ -204,6 +205,16 @@ def date_near(ctx: Context, out: BodyText, heading: int) -> None:
                 out.date_line = probe.date_line
                 out.date_distance = i - heading
                 return
+
+
+def _nearest_repeat(lines: Sequence[Line], heading: int, first: int) -> int:
+    """The headline's line, or its repeat nearest above the body's first paragraph ``first``
+    (a forum thread's title over its first post, a breadcrumb's last item above the title)."""
+    text = lines[heading].text
+    for i in range(first - 1, heading, -1):
+        if lines[i].text == text:
+            return i
+    return heading
 
 
 #: How far below the headline the reading's date line is looked for (``_line_of``)
