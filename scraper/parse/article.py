@@ -27,7 +27,7 @@ THEME_FIELD_SELECTOR = "[class*=field--name-field-theme], [class*=field--name-fi
 #: Taxonomy term ids whose vocabulary is known (ANATOMY.md): True for a region.
 KNOWN_TERMS = {24: True, 27: True, 47: True, 20: False}
 #: How many of the first paragraphs may open with the article's dateline ("29.11.2022 – …")
-DATELINE_PARAGRAPHS = 2
+DATELINE_PARAGRAPHS = 3
 _NOT_CONTENT = r"logo|icon|avatar|sprite|spacer|pixel|badge|flag-|brand"
 _NOT_CONTENT_IMAGE = re.compile(_NOT_CONTENT, re.I)
 # The same on lowercased ASCII text (exact there), without re.I's slow scan: ten times faster.
