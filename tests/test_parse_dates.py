@@ -63,6 +63,8 @@ CASES = [
     ("07-03-2021", "2021-03-07"),  # dashes: the day first
     ("12-25-2021", "2021-12-25"),  # unless the day cannot be a month
     ("Sun, 03/07/21 - 18:05", "2021-03-07T18:05:00+01:00"),  # slashes, a two-digit year
+    ("07.03.2021, 18:05 Uhr", "2021-03-07T18:05:00+01:00"),  # "Uhr" capitalised
+    ("Sonntag, 07.03.2021 - 18:05 Uhr", "2021-03-07T18:05:00+01:00"),
 ]
 
 

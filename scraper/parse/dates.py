@@ -117,11 +117,12 @@ _MONTH_FIRST = re.compile(
 )
 _DOTTED = re.compile(
     rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}}(?!\d))"
-    rf"{_TIME}{_TAIL}"
+    rf"{_TIME}{_TAIL}",
+    re.I,
 )
 #: Year first: "2020.01.02", "2020/01/02 14:30" (East Asian and Central European pages)
 _YEAR_FIRST = re.compile(
-    rf"^(?P<y>\d{{4}})([./])(?P<m>\d{{1,2}})\2(?P<d>\d{{1,2}})\.?{_TIME}{_TAIL}"
+    rf"^(?P<y>\d{{4}})([./])(?P<m>\d{{1,2}})\2(?P<d>\d{{1,2}})\.?{_TIME}{_TAIL}", re.I
 )
 #: "2019年6月24日 11時30分", "2019년 6월 24일"
 _CJK = re.compile(
@@ -130,7 +131,9 @@ _CJK = re.compile(
     r"(?::(?P<s>\d{2}))?)?\s*$"
 )
 #: Day first with dashes: "02-01-2020" (month first only where the day cannot be a month)
-_DASHED = re.compile(rf"^{_WEEKDAY}(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})-(?P<y>\d{{4}}){_TIME}{_TAIL}")
+_DASHED = re.compile(
+    rf"^{_WEEKDAY}(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})-(?P<y>\d{{4}}){_TIME}{_TAIL}", re.I
+)
 #: The time before the date: "14:30, 2 January 2020", "9:25 PM ET, Mon February 24, 2020"
 _TIME_FIRST = re.compile(
     rf"^(?P<h>\d{{1,2}})[:.h](?P<mi>\d{{2}})(?:\s*(?P<ap>[ap])\.?\s?m\.?)?"
