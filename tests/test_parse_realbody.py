@@ -160,3 +160,16 @@ def test_related_boxes_legends_and_disclaimers_by_class_are_passed_over() -> Non
     inner = paragraphs(BODY[:1]) + legend + paragraphs(BODY[1:3]) + related
     inner += paragraphs(BODY[3:]) + disclaimer
     assert read(page(f"<article><h1>{TITLE}</h1>{inner}</article>")).body == BODY
+
+
+def test_an_intro_paragraph_before_the_body_class_is_read_but_not_the_date_line() -> None:
+    """A story whose first paragraph sits between the headline and the element its body class
+    names: that paragraph is the story's too; the date line and byline there are not."""
+    article = (
+        f"<article><h1>{TITLE}</h1><p class=\"meta\">Published Saturday, May 11, 2024 9:15AM</p>"
+        f"<p class=\"intro\">{BODY[0]}</p>"
+        f'<div class="entry-content">{paragraphs(BODY[1:])}</div></article>'
+    )
+    got = read(page(article))
+    assert got.body == BODY
+    assert got.published is not None and got.published.startswith("2024-05-11")

@@ -66,6 +66,9 @@ class _Span:
     end: int  # lines from here on can only be foot lines
     scan: int
     field: bool  # reading a body field: a box inside it is cut out, whatever follows
+    #: a body class's reading: a line of prose between the heading and the field (an intro
+    #: paragraph outside the element the class names) is body text; other lines are labels
+    lead_in: bool = False
     dense: bool = False  # reading the densest element (``density.py``)
 
 
@@ -133,12 +136,15 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
             pre = max(h1 + 1, root_rng.start if root_rng.start <= start else 0)
         else:
             pre = min(root_rng.start, start)
-        out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
-        out.layer = _body_layer(field_node)
+        layer = _body_layer(field_node)
+        lead_in = layer == "markup-class"
+        out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True, lead_in))
+        out.layer = layer
         if out.layer != "markup-class":
             return out
         prose = reader.prose
-        if out.paragraphs and out.chars() * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
+        held = sum(len(t) for i, t in zip(out.lines, out.paragraphs, strict=True) if i >= start)
+        if out.paragraphs and held * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
             return out
         if out.paragraphs:
             # a body class on one paragraph of many (a paywall's teaser, a block of the
@@ -235,9 +241,11 @@ class _Reader:
             text = line.text
             i += 1
             if i - 1 < span.start:
-                if not pre_body(out, text, title_key) and _standfirst(out, line):
-                    out.lede, out.lede_layer = text, "visible-text"
-                continue
+                label = pre_body(out, text, title_key)
+                if label or not (span.lead_in and is_prose(line)):
+                    if not label and _standfirst(out, line):
+                        out.lede, out.lede_layer = text, "visible-text"
+                    continue
             # both need a colon, which most lines have not (`in` is cheaper than the regexes)
             foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
             if foot_like and (is_source_line(text) or is_photo_line(text)):
