@@ -173,3 +173,19 @@ def test_an_intro_paragraph_before_the_body_class_is_read_but_not_the_date_line(
     got = read(page(article))
     assert got.body == BODY
     assert got.published is not None and got.published.startswith("2024-05-11")
+
+
+def test_block_headings_and_stop_lines_in_other_languages() -> None:
+    """A German page: "Lesen Sie auch" opens a Related box the story goes on after, and
+    "Über den Autor" ends the story (the author's note is not its text)."""
+    related = (
+        "<div><h3>Lesen Sie auch</h3><ul><li><a href=\"/2024/05/02/die-muehle-am-teich-wird-"
+        'saniert/">Die Mühle am Teich wird saniert</a></li></ul></div>'
+    )
+    author = (
+        '<div class="box"><h3>Über den Autor</h3><p>He has written about the valley and '
+        "its orchards for the paper since the spring of 1998.</p></div>"
+    )
+    inner = paragraphs(BODY[:2]) + related + paragraphs(BODY[2:])
+    got = read(page(f'<article><h1>{TITLE}</h1><div class="txt">{inner}</div>{author}</article>'))
+    assert got.body == BODY
