@@ -210,12 +210,12 @@ class _Reader:
         self.ctx = ctx
         layout = ctx.layout
         self.mask = layout.excluded_lines()
-        self.asides = layout.aside_lines()
         self.heads = dict(layout.headings)
         self.bounds = set(self.heads) | set(layout.stops)
         self.title_key = vocab.key(title) if title else None
         #: prefix sums over the lines of their worth and of their prose (``density.py``)
         self.worth, self.prose = ctx.sums()
+        self.asides = layout.aside_lines(self.prose)
 
     def read(self, root: LexborNode | None, span: _Span) -> BodyText:
         """One reading of the lines ``span`` names (see the module docstring)."""
