@@ -189,3 +189,23 @@ def test_block_headings_and_stop_lines_in_other_languages() -> None:
     inner = paragraphs(BODY[:2]) + related + paragraphs(BODY[2:])
     got = read(page(f'<article><h1>{TITLE}</h1><div class="txt">{inner}</div>{author}</article>'))
     assert got.body == BODY
+
+
+def test_the_text_of_an_article_that_begins_under_the_heading_beats_denser_text_after_it() -> None:
+    """The headline sits just above the ``<article>`` (a byline between them), a long box of
+    sentences follows outside it: the article's text is read."""
+    signup = (
+        '<div class="share-bar">'
+        + "<p>Share this story with your neighbours by email, by post or on the notice board "
+        "at the shop, and tell them about the walks.</p>" * 6
+        + "</div>"
+        '<div class="more-news">'
+        + "".join(
+            f"<div><p>Item {k}: the parish hall will hold its monthly market of local crafts "
+            "and produce on the first Saturday, from nine in the morning.</p></div>"
+            for k in range(12)
+        )
+        + "</div>"
+    )
+    article = f'<h1>{TITLE}</h1><p>By Ann Walker</p><article>{paragraphs(BODY[:2])}</article>'
+    assert read(page(article, after=signup)).body == BODY[:2]

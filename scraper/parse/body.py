@@ -166,7 +166,11 @@ def _read_around(
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
         pre = shown + 1 if shown is not None else pre
-    headed = pre > root_rng.start  # the root holds the article's heading
+    prose = reader.prose
+    # the root holds the article's heading, or begins right under it (no prose between)
+    headed = pre > root_rng.start or (
+        h1 is not None and h1 < root_rng.start and prose[root_rng.start] == prose[h1 + 1]
+    )
     site = reader.read(root, _Span(pre, pre, root_rng.stop, root_rng.stop, False))
     site.layer = "visible-text"
     dense = densest(page, reader.worth, reader.prose)
@@ -182,7 +186,6 @@ def _read_around(
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
-    prose = reader.prose
     if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
         pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
