@@ -184,14 +184,18 @@ def _read_around(
     node = page.index.nodes[page.index.position[dense.mid]]
     if h1 is not None and h1 in rng:
         pre = h1 + 1
-    elif site.lines and rng.start <= site.lines[0] < rng.stop:
+    elif headed and site.lines and rng.start <= site.lines[0] < rng.stop:
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
     if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
+        if h1 is not None and pre == h1 + 1:
+            rng = range(rng.start, h1)  # the <h1> is a box's heading: the text ends there
         pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
     generic.layer = "generic"
+    if dense.prose < site.chars():
+        return site  # (the densest element holds less prose than the reading: no better)
     return generic if generic.chars() > site.chars() * 0.5 else site
 
 
