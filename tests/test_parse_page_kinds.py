@@ -189,3 +189,95 @@ def test_a_listing_with_a_description_under_its_heading_is_a_listing() -> None:
     )
     assert isinstance(page, Listing)
     assert len(page.items) == 6
+
+
+def test_the_generic_layer_reads_from_its_element_when_no_heading_says_where() -> None:
+    """A page without a heading whose only ``<article>`` is a sign-up form after the text: the
+    densest element holds the text, and with no heading to start after, the generic reading
+    starts at its top, not where the form begins."""
+    form = (
+        "<article><h3>Choose a day and leave your address</h3>"
+        "<p>Yes, I would like to hear about the baking classes on Saturday mornings.</p>"
+        "<p>I agree that the bakery may write to me now and then about its classes, and I "
+        "can take this back at any time by writing to the address at the foot of the page.</p>"
+        "</article>"
+    )
+    page = parse_page(
+        _page(f"<div class='wrap'><div class='col'>{_text()}</div>{form}</div>", "About us"),
+        "https://bakery.example/about-the-bakery/",
+    )
+    assert isinstance(page, Article)
+    assert page.body[: len(PARAGRAPHS)] == PARAGRAPHS
+    assert page.evidence["body"] == "generic"
+
+
+def test_a_form_amid_the_text_is_not_where_the_generic_reading_starts() -> None:
+    """The same form between two parts of the text, more of it after the form: the generic
+    reading still starts at the top of the densest element, not where the form begins."""
+    form = (
+        "<article><h3>Choose a day</h3>"
+        "<p>Yes, I would like to hear about the baking classes on Saturday mornings.</p>"
+        "</article>"
+    )
+    first, rest = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:1]), _text()
+    page = parse_page(
+        _page(f"<div class='wrap'>{first}{form}{rest}</div>", "About us"),
+        "https://bakery.example/about-the-bakery/",
+    )
+    assert isinstance(page, Article)
+    assert page.body[0] == PARAGRAPHS[0]
+
+
+def test_an_h1_after_the_text_is_a_box_heading() -> None:
+    """The first ``<h1>`` of a page that sets its boxes' headings as ``<h1>`` and its
+    headline as ``<h2>``, after the article's text in the same column: the text before it is
+    the body, not the box after it."""
+    boxes = (
+        "<h1>Quick links</h1><div>Opening hours</div><p><a href='/hours'>» See</a></p>"
+        "<h1>Our partners</h1><table><tr><td>The mill</td><td>The orchards</td></tr></table>"
+    )
+    page = parse_page(
+        _page(f"<div id='content'><h2>Rye again</h2>{_text()}{boxes}</div>"),
+        "https://bakery.example/news/index.php?id=5793",
+    )
+    assert isinstance(page, Article)
+    assert page.body == PARAGRAPHS
+
+
+def test_the_title_shown_again_low_on_the_page_is_not_where_the_text_starts() -> None:
+    """No ``<h1>``; the title is shown only on a recipe card after the text: the text above
+    the card is the body, read from the top of the element that holds both."""
+    card = (
+        "<div class='card'><h2>Rye again</h2><div>Prep time 20</div><div>Bake time 50</div>"
+        "<p>A dark loaf that keeps for a week, best sliced thin and eaten with butter.</p>"
+        "<ul><li>500 g rye flour</li><li>10 g salt</li></ul></div>"
+    )
+    page = parse_page(
+        _page(f"<main><div class='intro'>Recipes</div>{_text()}{card}</main>", "Rye again"),
+        "https://bakery.example/rye-again-recipe/",
+    )
+    assert isinstance(page, Article)
+    assert page.body[: len(PARAGRAPHS)] == PARAGRAPHS
+
+
+def test_a_short_post_is_not_traded_for_a_denser_footer_line() -> None:
+    """A post of three short lines (no element holds them alone: the share bar is beside
+    them) is kept: the densest element of the page, a licence line, holds less prose than
+    the post."""
+    post = (
+        "<div class='post'><p>14 May 2024 at 06:10</p>"
+        "<p>“The oven is warm, shall I put the rye in now?” he asked.</p>"
+        "<p>– “Not yet.”</p><p>– “Ok.”</p>"
+        "<div class='share-bar'><h3>Share this:</h3><ul>"
+        + "".join(
+            f"<li><a href='https://x.example/s{k}'>Share it here, {k}</a></li>" for k in range(6)
+        )
+        + "</ul></div></div>"
+    )
+    licence = "<div class='licence'>The texts of this bakery are free to copy, with the name.</div>"
+    page = parse_page(
+        _page(f"<div id='main'>{post}</div><div id='side'>{licence}</div>", "Not yet"),
+        "https://bakery.example/2024/05/14/not-yet/",
+    )
+    assert isinstance(page, Article)
+    assert "“The oven is warm, shall I put the rye in now?” he asked." in page.body

@@ -160,3 +160,52 @@ def test_related_boxes_legends_and_disclaimers_by_class_are_passed_over() -> Non
     inner = paragraphs(BODY[:1]) + legend + paragraphs(BODY[1:3]) + related
     inner += paragraphs(BODY[3:]) + disclaimer
     assert read(page(f"<article><h1>{TITLE}</h1>{inner}</article>")).body == BODY
+
+
+def test_an_intro_paragraph_before_the_body_class_is_read_but_not_the_date_line() -> None:
+    """A story whose first paragraph sits between the headline and the element its body class
+    names: that paragraph is the story's too; the date line and byline there are not."""
+    article = (
+        f"<article><h1>{TITLE}</h1><p class=\"meta\">Published Saturday, May 11, 2024 9:15AM</p>"
+        f"<p class=\"intro\">{BODY[0]}</p>"
+        f'<div class="entry-content">{paragraphs(BODY[1:])}</div></article>'
+    )
+    got = read(page(article))
+    assert got.body == BODY
+    assert got.published is not None and got.published.startswith("2024-05-11")
+
+
+def test_block_headings_and_stop_lines_in_other_languages() -> None:
+    """A German page: "Lesen Sie auch" opens a Related box the story goes on after, and
+    "Über den Autor" ends the story (the author's note is not its text)."""
+    related = (
+        "<div><h3>Lesen Sie auch</h3><ul><li><a href=\"/2024/05/02/die-muehle-am-teich-wird-"
+        'saniert/">Die Mühle am Teich wird saniert</a></li></ul></div>'
+    )
+    author = (
+        '<div class="box"><h3>Über den Autor</h3><p>He has written about the valley and '
+        "its orchards for the paper since the spring of 1998.</p></div>"
+    )
+    inner = paragraphs(BODY[:2]) + related + paragraphs(BODY[2:])
+    got = read(page(f'<article><h1>{TITLE}</h1><div class="txt">{inner}</div>{author}</article>'))
+    assert got.body == BODY
+
+
+def test_the_text_of_an_article_that_begins_under_the_heading_beats_denser_text_after_it() -> None:
+    """The headline sits just above the ``<article>`` (a byline between them), a long box of
+    sentences follows outside it: the article's text is read."""
+    signup = (
+        '<div class="share-bar">'
+        + "<p>Share this story with your neighbours by email, by post or on the notice board "
+        "at the shop, and tell them about the walks.</p>" * 6
+        + "</div>"
+        '<div class="more-news">'
+        + "".join(
+            f"<div><p>Item {k}: the parish hall will hold its monthly market of local crafts "
+            "and produce on the first Saturday, from nine in the morning.</p></div>"
+            for k in range(12)
+        )
+        + "</div>"
+    )
+    article = f'<h1>{TITLE}</h1><p>By Ann Walker</p><article>{paragraphs(BODY[:2])}</article>'
+    assert read(page(article, after=signup)).body == BODY[:2]

@@ -66,6 +66,9 @@ class _Span:
     end: int  # lines from here on can only be foot lines
     scan: int
     field: bool  # reading a body field: a box inside it is cut out, whatever follows
+    #: a body class's reading: a line of prose between the heading and the field (an intro
+    #: paragraph outside the element the class names) is body text; other lines are labels
+    lead_in: bool = False
     dense: bool = False  # reading the densest element (``density.py``)
 
 
@@ -133,14 +136,17 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
             pre = max(h1 + 1, root_rng.start if root_rng.start <= start else 0)
         else:
             pre = min(root_rng.start, start)
-        out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True))
-        out.layer = _body_layer(field_node)
+        layer = _body_layer(field_node)
+        lead_in = layer == "markup-class"
+        out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True, lead_in))
+        out.layer = layer
         if out.layer != "markup-class":
             if out.paragraphs:
                 return out  # (a field of no text, a sidebar's under a body class: read on)
             return _read_around(ctx, reader, root, root_rng, title)
         prose = reader.prose
-        if out.paragraphs and out.chars() * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
+        held = sum(len(t) for i, t in zip(out.lines, out.paragraphs, strict=True) if i >= start)
+        if out.paragraphs and held * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
             return out
         if out.paragraphs:
             # a body class on one paragraph of many (a paywall's teaser, a block of the
@@ -162,7 +168,11 @@ def _read_around(
     if h1 is None and title:
         shown = _title_line(ctx, root_rng, title)
         pre = shown + 1 if shown is not None else pre
-    headed = pre > root_rng.start  # the root holds the article's heading
+    prose = reader.prose
+    # the root holds the article's heading, or begins right under it (no prose between)
+    headed = pre > root_rng.start or (
+        h1 is not None and h1 < root_rng.start and prose[root_rng.start] == prose[h1 + 1]
+    )
     site = reader.read(root, _Span(pre, pre, root_rng.stop, root_rng.stop, False))
     site.layer = "visible-text"
     dense = densest(page, reader.worth, reader.prose)
@@ -174,15 +184,18 @@ def _read_around(
     node = page.index.nodes[page.index.position[dense.mid]]
     if h1 is not None and h1 in rng:
         pre = h1 + 1
-    elif site.lines and rng.start <= site.lines[0] < rng.stop:
+    elif headed and site.lines and rng.start <= site.lines[0] < rng.stop:
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
-    prose = reader.prose
     if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
+        if h1 is not None and pre == h1 + 1:
+            rng = range(rng.start, h1)  # the <h1> is a box's heading: the text ends there
         pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
     generic.layer = "generic"
+    if dense.prose < site.chars():
+        return site  # (the densest element holds less prose than the reading: no better)
     return generic if generic.chars() > site.chars() * 0.5 else site
 
 
@@ -206,12 +219,12 @@ class _Reader:
         self.ctx = ctx
         layout = ctx.layout
         self.mask = layout.excluded_lines()
-        self.asides = layout.aside_lines()
         self.heads = dict(layout.headings)
         self.bounds = set(self.heads) | set(layout.stops)
         self.title_key = vocab.key(title) if title else None
         #: prefix sums over the lines of their worth and of their prose (``density.py``)
         self.worth, self.prose = ctx.sums()
+        self.asides = layout.aside_lines(self.prose)
 
     def read(self, root: LexborNode | None, span: _Span) -> BodyText:
         """One reading of the lines ``span`` names (see the module docstring)."""
@@ -237,9 +250,11 @@ class _Reader:
             text = line.text
             i += 1
             if i - 1 < span.start:
-                if not pre_body(out, text, title_key) and _standfirst(out, line):
-                    out.lede, out.lede_layer = text, "visible-text"
-                continue
+                label = pre_body(out, text, title_key)
+                if label or not (span.lead_in and is_prose(line)):
+                    if not label and _standfirst(out, line):
+                        out.lede, out.lede_layer = text, "visible-text"
+                    continue
             # both need a colon, which most lines have not (`in` is cheaper than the regexes)
             foot_like = len(text) <= MAX_FOOT_LINE and ":" in text
             if foot_like and (is_source_line(text) or is_photo_line(text)):

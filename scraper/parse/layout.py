@@ -416,29 +416,28 @@ class Layout:
             self._comment_lines = _masks(self.page, self.comment_ids())[0]
         return self._comment_lines
 
-    def aside_lines(self) -> bytearray:
+    def aside_lines(self, prose: list[int]) -> bytearray:
         """A mask of the lines of pictures' captions and credits, galleries and comment
         sections (by their class words), which the body's reading passes over (never an
-        element that holds the body field: see also ``_minor``)."""
+        element that holds the body field: see also ``_minor``). ``prose``: prefix sums of
+        the prose the layout does not leave out (``density.line_worth``)."""
         if self._aside_lines is None:
-            page, prose = self.page, self.prose
+            page, spans = self.page, self.page.spans
             keep = [self.main_body, *page.ancestors(self.main_body)] if self.main_body else []
-            excluded = self.excluded_lines()
-            mask = bytearray(len(page.lines))
+            chosen: set[int] = set()
             # comments last: on a forum's page the posts are what the page holds
             for words in (page.worded_ids(ASIDE_WORDS), self.comment_ids()):
-                ids = self._minor(words).difference(keep)
-                more = bytes(a | b for a, b in zip(mask, _masks(page, ids)[0], strict=True))
-                held = left = 0
-                for i, m in enumerate(more):
-                    if m:
-                        held += prose[i + 1] - prose[i]
-                    elif not excluded[i]:
-                        left += prose[i + 1] - prose[i]
-                if left * ASIDE_LEFT < held:
+                ids = chosen | self._minor(words).difference(keep)
+                held = end = 0
+                for a, b in sorted(spans[mid][:2] for mid in ids):
+                    a = max(a, end)  # the lines of nested and overlapping elements count once
+                    if b > a:
+                        held += prose[b] - prose[a]
+                        end = b
+                if (prose[-1] - held) * ASIDE_LEFT < held:
                     break  # next to nothing left outside them: they are what the page holds
-                mask = bytearray(more)
-            self._aside_lines = mask
+                chosen = ids
+            self._aside_lines = _masks(page, chosen)[0]
         return self._aside_lines
 
     def teaser_lines(self) -> bytearray:

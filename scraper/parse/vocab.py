@@ -48,6 +48,24 @@ BLOCK_HEADINGS = {
     "editors' choice": "editors",
     "editors choice": "editors",
     "editor's picks": "editors",
+    # the same headings in the other languages of the web
+    "lesen sie auch": "related",
+    "auch interessant": "related",
+    "mehr zum thema": "related",
+    "ähnliche beiträge": "related",
+    "ähnliche artikel": "related",
+    "verwandte artikel": "related",
+    "verwandte themen": "related",
+    "weitere artikel": "related",
+    "lire aussi": "related",
+    "à lire aussi": "related",
+    "sur le même sujet": "related",
+    "lee también": "related",
+    "leia também": "related",
+    "veja também": "related",
+    "meistgelesen": "popular",
+    "meistgelesene artikel": "popular",
+    "les plus lus": "popular",
 }
 #: Block names that are also item flags: only a real heading (h2/h3, a title class) opens a block.
 AMBIGUOUS_HEADINGS = frozenset({"trending", "editor's choice", "editors' choice", "editors choice"})
@@ -67,6 +85,14 @@ STOP_LINES = frozenset(
         "more news",
         "more from commonspace.eu",
         "filter archive",
+        "comments are closed",
+        "about the author",
+        "kommentare",
+        "kommentare geschlossen",
+        "über den autor",
+        "zum autor",
+        "commentaires",
+        "comentarios",
     }
 )
 #: Interface text that is never article text.
@@ -101,6 +127,14 @@ UI_LINES = frozenset(
         "search",
         "skip to main content",
         "print this page",
+        "weiterlesen",
+        "mehr lesen",
+        "lire la suite",
+        "leer más",
+        "teilen",
+        "drucken",
+        "partager",
+        "compartir",
     }
 )
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.I)
