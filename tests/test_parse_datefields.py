@@ -215,3 +215,12 @@ def test_the_headline_repeated_over_the_first_post_is_the_one_read_from() -> Non
     out = BodyText(lines=[body_start])
     date_near(ctx, out, first)
     assert out.date_line == "26 October 2013"
+
+
+def test_a_line_naming_two_days_is_no_date_line() -> None:
+    """Two stamps run together under the headline (modified, then published) name two days:
+    the line does not overrule the metadata's date."""
+    head = '<meta property="article:published_time" content="2021-03-07T18:05:00+01:00">'
+    top = "<div>2021-03-09 10:00:00 2021-03-07 18:05:00</div>"
+    article = parse_article(page(head, top=top), URL)
+    assert article.published == "2021-03-07T18:05:00+01:00"

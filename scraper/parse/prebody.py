@@ -81,6 +81,12 @@ def dateline(paragraph: str | None) -> str | None:
     return shown_date(found.group(0))
 
 
+def _same_day(a: str, b: str) -> bool:
+    """Whether two dates as written name the same day."""
+    day_a, day_b = shown_date(a), shown_date(b)
+    return day_a is not None and day_b is not None and day_a[:10] == day_b[:10]
+
+
 def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
     """Read a line between the heading and the first paragraph; True if it is not body text."""
     k = vocab.key(text)
@@ -103,7 +109,10 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
         rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
         byline = _BYLINE.match(rest)
-        if byline or (len(rest.split()) <= DATE_LINE_WORDS and len(text) <= 80):
+        # a line naming two days is no date line (stamps run together, "updated …, created …")
+        other = _DATE_IN_LINE.search(rest)
+        two_days = other is not None and not _same_day(other.group(0), found.group(0))
+        if not two_days and (byline or (len(rest.split()) <= DATE_LINE_WORDS and len(text) <= 80)):
             out.date_line = out.date_line or found.group(0)
             if byline:
                 out.bylines.append(byline.group("names"))
