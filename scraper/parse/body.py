@@ -3,13 +3,20 @@
 Three layers, in order of trust (``BodyText.layer``, then ``Article.evidence["body"]``):
 
 1. the body field: Drupal's ``schema:text`` / ``field--name-body``, else a common body class
-   (``itemprop=articleBody``, ``entry-content`` …: ``markup-class``);
+   (``itemprop=articleBody``, ``entry-content`` …: ``markup-class``). A body class is not
+   proof: lines of prose between the headline and its element are the story's first
+   paragraphs, and an element holding under a third of the root's prose (one paragraph of
+   many) gives way to the reading around it when that holds it and much more;
 2. what follows the main heading inside the article's element (``visible-text``);
 3. the generic content layer (``generic``): the densest element of the page (``density.py``),
-   used when the layers above find nothing, or text that the densest element disagrees with.
+   used when the layers above find nothing, or text that the densest element disagrees with
+   — unless the root holds the heading (or begins right under it) and the densest element
+   lies outside it: text under the headline beats a denser sign-up form or teaser list.
 
 Every reading skips what the layout knows is not the article (chrome, teaser items, Related /
-Popular blocks) before it judges anything else. A stop line or block heading ends the body only
+Popular blocks) before it judges anything else, and passes over captions, credits, galleries,
+legends, disclaimers, rating and related-classed boxes and comment sections
+(``Layout.aside_lines``). A stop line or block heading ends the body only
 once the body has begun, and only when the text after it does not carry on in the element the
 body's paragraphs are in: an inline "Related" or newsletter box is cut out and the reading goes
 on after it. In the same way a ``source:`` / ``photo:`` line is the foot of the article only
