@@ -222,3 +222,13 @@ def test_top_video_and_more_news_from_end_the_story() -> None:
     )
     article = f'<article><h1>{TITLE}</h1><div class="txt">{paragraphs()}{after}</div></article>'
     assert read(page(article)).body == BODY
+
+
+def test_an_intro_shown_again_inside_the_body_class_is_read_once() -> None:
+    """The intro shown above the body class's element and again as its first paragraph is
+    read once."""
+    article = (
+        f'<article><h1>{TITLE}</h1><p class="teaser">{BODY[0]}</p>'
+        f'<div class="entry-content">{paragraphs()}</div></article>'
+    )
+    assert read(page(article)).body == BODY

@@ -296,6 +296,8 @@ class _Reader:
             last_block = line.block
         if not span.field:
             self._trim_tail(out)
+        elif span.lead_in:
+            _drop_repeats(out, span.start)
         lede(ctx, out)
         return out
 
@@ -408,6 +410,21 @@ def _term_links_only(ctx: Context, i: int) -> bool:
         return False
     urls = [ctx.layout.link_urls[j] for j in ctx.layout.links_on_line.get(i, [])]
     return bool(urls) and all(u is not None and _TERM_PATH.search(u) for u in urls)
+
+
+def _drop_repeats(out: BodyText, start: int) -> None:
+    """Drop the paragraphs read before line ``start`` (an intro beside a body class's
+    element) that the element shows again."""
+    inside = {t for i, t in zip(out.lines, out.paragraphs, strict=True) if i >= start}
+    keep = [
+        k
+        for k, (i, t) in enumerate(zip(out.lines, out.paragraphs, strict=True))
+        if i >= start or t not in inside
+    ]
+    if len(keep) < len(out.lines):
+        out.paragraphs[:] = [out.paragraphs[k] for k in keep]
+        out.bold[:] = [out.bold[k] for k in keep]
+        out.lines[:] = [out.lines[k] for k in keep]
 
 
 def _standfirst(out: BodyText, line: Line) -> bool:
