@@ -73,24 +73,56 @@ places = st.lists(
 )
 
 
-def build(inside: list[list[str]], around: list[str], wrapper: str) -> bytes:
+#: How the article's heading is set: its own ``<h1>``, or an ``<h2>`` under a site ``<h1>``
+#: that is the logo (a link home).
+HEADINGS = {
+    "h1": ("", f"<h1>{TITLE}</h1>"),
+    "logo": ('<h1 class="site-title"><a href="/">The Valley Courier</a></h1>', f"<h2>{TITLE}</h2>"),
+}
+#: How the paragraphs are held: one after another in the wrapper, each in a ``<div>`` of its
+#: own, or the wrapper cut into ``<section>`` elements at each place something is inserted
+#: (the boxes opening the next section, or closing the one before).
+NESTINGS = ("flat", "divs", "sections", "boxed-sections")
+
+
+def build(
+    inside: list[list[str]],
+    around: list[str],
+    wrapper: str,
+    after: tuple[str, ...] = (),
+    rail: tuple[str, ...] = (),
+    heading: str = "h1",
+    nesting: str = "flat",
+) -> bytes:
     """The page: site chrome, the headline, then the paragraphs inside ``wrapper`` with
     ``inside[k]`` boxes before paragraph k (the last after them all), ``around`` boxes
-    between the headline and the wrapper."""
+    between the headline and the wrapper, ``after`` boxes after the wrapper in the article,
+    ``rail`` boxes beside the article; the headline and the paragraphs as ``heading`` and
+    ``nesting`` say."""
     parts: list[str] = []
+    cut = '</section><section class="part">'
     for k, boxes in enumerate(inside):
+        if nesting == "sections" and boxes and 0 < k < len(BODY):
+            parts.append(cut)
         parts += [BOXES[b] for b in boxes]
+        if nesting == "boxed-sections" and boxes and 0 < k < len(BODY):
+            parts.append(cut)
         if k < len(BODY):
-            parts.append(f"<p>{BODY[k]}</p>")
+            para = f"<p>{BODY[k]}</p>"
+            parts.append(f'<div class="para">{para}</div>' if nesting == "divs" else para)
     body = "\n".join(parts)
+    if nesting in ("sections", "boxed-sections"):
+        body = f'<section class="part">{body}</section>'
     before = "".join(BOXES[b] for b in around)
+    logo, headline = HEADINGS[heading]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{TITLE} | The Valley Courier</title></head><body>"
-        '<header class="site-header"><a class="logo" href="/">The Valley Courier</a>'
+        f'<header class="site-header">{logo}<a class="logo" href="/">The Valley Courier</a>'
         '<nav><a href="/news">News</a> <a href="/business">Business</a></nav></header>'
-        f'<main><article><h1>{TITLE}</h1>{before}<div class="{wrapper}">\n{body}\n</div>'
-        "</article></main>"
+        f'<main><article>{headline}{before}<div class="{wrapper}">\n{body}\n</div>'
+        f"{''.join(BOXES[b] for b in after)}</article>"
+        f"{''.join(BOXES[b] for b in rail)}</main>"
         "<footer><p>© 2024 Valley Media Cooperative. All rights reserved.</p></footer>"
         "</body></html>"
     ).encode()
@@ -108,6 +140,36 @@ def test_the_body_survives_boxes_stop_lines_and_chrome(
     """Any number of inline boxes, stop lines and chrome blocks inserted around and inside a
     known article body leave exactly that body (and the same title)."""
     article = parse_page(build(inside, around, wrapper), URL)
+    assert isinstance(article, Article)
+    assert article.title == TITLE
+    assert (article.lede, *article.body) == (None, *BODY)
+
+
+@UNSEEN
+@given(
+    places,
+    st.lists(st.sampled_from(sorted(BOXES)), max_size=4),
+    st.sampled_from(["entry-content", "story-text", "x9 c2"]),
+    st.lists(st.sampled_from(sorted(BOXES)), max_size=3).map(tuple),
+    st.lists(st.sampled_from(sorted(BOXES)), max_size=3).map(tuple),
+    st.sampled_from(sorted(HEADINGS)),
+    st.sampled_from(NESTINGS),
+)
+def test_the_body_survives_boxes_after_it_beside_it_and_between_its_parts(
+    inside: list[list[str]],
+    around: list[str],
+    wrapper: str,
+    after: tuple[str, ...],
+    rail: tuple[str, ...],
+    heading: str,
+    nesting: str,
+) -> None:
+    """The same with boxes after the body in the article and beside the article, a headline
+    under a logo ``<h1>``, and paragraphs each in an element of their own or in sections cut
+    where the boxes are (a box at the head of a section is cut out, not the section): still
+    exactly that body and title."""
+    page = build(inside, around, wrapper, after, rail, heading, nesting)
+    article = parse_page(page, URL)
     assert isinstance(article, Article)
     assert article.title == TITLE
     assert (article.lede, *article.body) == (None, *BODY)

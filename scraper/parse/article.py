@@ -26,6 +26,8 @@ REGION_FIELD_SELECTOR = "[class*=field--name-field-region]"
 THEME_FIELD_SELECTOR = "[class*=field--name-field-theme], [class*=field--name-field-tags]"
 #: Taxonomy term ids whose vocabulary is known (ANATOMY.md): True for a region.
 KNOWN_TERMS = {24: True, 27: True, 47: True, 20: False}
+#: How many of the first paragraphs may open with the article's dateline ("29.11.2022 – …")
+DATELINE_PARAGRAPHS = 3
 _NOT_CONTENT = r"logo|icon|avatar|sprite|spacer|pixel|badge|flag-|brand"
 _NOT_CONTENT_IMAGE = re.compile(_NOT_CONTENT, re.I)
 # The same on lowercased ASCII text (exact there), without re.I's slow scan: ten times faster.
@@ -199,8 +201,12 @@ def article_from(ctx: Context, listing_type: str | None = None) -> Article:
         ev.note("section", "url")
     node_id = ev.pick("node_id", fields.node_id(ctx.canonical), "no node id found")
     dates = DateFields(fields)
-    published = ev.pick("published", dates.published(body.date_line), "no published date found")
-    published, layer = dates.reconcile(published, ev.layers.get("published"), body.date_line)
+    opening = ([body.lede] if body.lede else []) + body.paragraphs[:DATELINE_PARAGRAPHS]
+    published = ev.pick(
+        "published", dates.published(body.date_line, opening), "no published date found"
+    )
+    above = -(body.date_distance or 0)
+    published, layer = dates.reconcile(published, ev.layers.get("published"), body.date_line, above)
     if layer is not None:
         ev.note("published", layer)
     modified = ev.pick("modified", dates.modified(body.updated_line))

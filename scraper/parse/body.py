@@ -148,7 +148,9 @@ def _read_body(ctx: Context, title: str | None) -> BodyText:
         out = reader.read(root, _Span(pre, start, end, max(root_rng.stop, end), True, lead_in))
         out.layer = layer
         if out.layer != "markup-class":
-            return out
+            if out.paragraphs:
+                return out  # (a field of no text, a sidebar's under a body class: read on)
+            return _read_around(ctx, reader, root, root_rng, title)
         prose = reader.prose
         held = sum(len(t) for i, t in zip(out.lines, out.paragraphs, strict=True) if i >= start)
         if out.paragraphs and held * FIELD_SHARE >= prose[root_rng.stop] - prose[pre]:
@@ -189,14 +191,18 @@ def _read_around(
     node = page.index.nodes[page.index.position[dense.mid]]
     if h1 is not None and h1 in rng:
         pre = h1 + 1
-    elif site.lines and rng.start <= site.lines[0] < rng.stop:
+    elif headed and site.lines and rng.start <= site.lines[0] < rng.stop:
         pre = min(pre, site.lines[0]) if pre in rng else rng.start
     else:
         pre = rng.start
     if prose[pre] - prose[rng.start] > prose[rng.stop] - prose[pre]:
+        if h1 is not None and pre == h1 + 1:
+            rng = range(rng.start, h1)  # the <h1> is a box's heading: the text ends there
         pre = rng.start  # most of the element's prose is before that line: read it all
     generic = reader.read(node, _Span(pre, pre, rng.stop, rng.stop, False, dense=True))
     generic.layer = "generic"
+    if dense.prose < site.chars():
+        return site  # (the densest element holds less prose than the reading: no better)
     return generic if generic.chars() > site.chars() * 0.5 else site
 
 
@@ -326,7 +332,8 @@ class _Reader:
     def _box_end(self, out: BodyText, i: int) -> int:
         """Where the box that line ``i`` opens ends: its block's end for a block heading, else
         the end of the largest element around line ``i`` that holds none of the body read so
-        far (just the line, for a line that is neither)."""
+        far and is not just like the element of its last paragraph (the next section of a
+        body cut into sections); just the line, for a line that is neither."""
         layout, page = self.ctx.layout, self.ctx.page
         if i in self.heads:
             for block in layout.blocks:
@@ -335,11 +342,16 @@ class _Reader:
         if i not in self.bounds:
             return i + 1
         last = out.lines[-1] if out.lines else -1
+        body_look: tuple[str | None, str | None] | None = None
+        if last >= 0:
+            body_look = _look(page, _container(page, last))
+            if body_look[1] is None:
+                body_look = None  # (an element without a class says nothing of its kind)
         end = i + 1
         for mid in [page.lines[i].block, *page.ancestors(page.lines[i].block)]:
             a, b = page.span(mid)[:2]
-            if a <= last < b:
-                break
+            if a <= last < b or _look(page, mid) == body_look:
+                break  # (an element just like the body's: the next section of the body)
             end = max(end, b)
         return end
 

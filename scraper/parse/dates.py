@@ -11,9 +11,16 @@ Forms read:
     5. April 2017, 9 décembre 2019, 5 de mayo de 2022   the months of other languages (German,
                                    French, Spanish, Italian, Portuguese, Dutch, Polish,
                                    Ukrainian), with a weekday or a word before, a time after
+    28.01.22, 8.Dezember 2010      a two-digit year (00-68 are 20yy), no space after the dot
+    Thu 2 Jan 2020 14.30 GMT       a zone named after the time: the time is on that clock
+    14:30, 2 January 2020          the time first
+    2020.01.02, 2020/01/02, 2020年1月2日   year first (East Asian, Central European pages)
+    02-01-2020                     dashes: the day first, unless it cannot be a month
 
-A date with a time comes back with its offset (``2023-06-09T11:21:00+02:00``); a date without a
-time comes back as the date alone (``2016-04-27``): no time or offset is invented.
+A line of parts ("By Ann | 5 May 2020 | 3 comments") shows the date of one part
+(``shown_date``). A date with a time comes back with its offset
+(``2023-06-09T11:21:00+02:00``); a date without a time comes back as the date alone
+(``2016-04-27``): no time or offset is invented.
 """
 
 from __future__ import annotations
@@ -70,19 +77,35 @@ _TIME = (
     r"(?:\s*(?:[-–—,·|]|at|um|à|a\s+las|alle|в|kl\.?)?\s*"
     r"(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?)?"
 )
-_TAIL = r"\s*(?:h|hrs|uhr|cet|cest)?\s*$"
+#: Zone names a page may write after the time, to the zone they name (the time is read on
+#: that clock; CET/CEST, the site's own, as before)
+ZONES = {
+    "utc": UTC, "gmt": UTC, "z": UTC,
+    "bst": timezone(timedelta(hours=1)), "wet": UTC,
+    "west": timezone(timedelta(hours=1)), "cet": SITE_TZ, "cest": SITE_TZ, "mez": SITE_TZ,
+    "mesz": SITE_TZ, "eet": timezone(timedelta(hours=2)),
+    "eest": timezone(timedelta(hours=3)), "msk": timezone(timedelta(hours=3)),
+    "est": timezone(timedelta(hours=-5)), "edt": timezone(timedelta(hours=-4)),
+    "cst": timezone(timedelta(hours=-6)), "cdt": timezone(timedelta(hours=-5)),
+    "mst": timezone(timedelta(hours=-7)), "mdt": timezone(timedelta(hours=-6)),
+    "pst": timezone(timedelta(hours=-8)), "pdt": timezone(timedelta(hours=-7)),
+    "et": ZoneInfo("America/New_York"), "ct": ZoneInfo("America/Chicago"),
+    "mt": ZoneInfo("America/Denver"), "pt": ZoneInfo("America/Los_Angeles"),
+}  # fmt: skip
+_ZONE = "|".join(sorted(ZONES, key=len, reverse=True))
+_TAIL = rf"\s*(?:h|hrs|uhr)?\s*(?:(?P<tz>{_ZONE})\b\.?)?\s*$"
 _ISO = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.:]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?$",
     re.I,
 )
 _DRUPAL = re.compile(
     rf"^(?:[^\W\d_]{{2,12}}\.?,?\s+)?"
-    rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}{_TAIL}",
+    rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}}(?!\d)){_TIME}{_TAIL}",
     re.I,
 )
 _DAY_FIRST = re.compile(
-    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?"
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?(?:\.\s*|\s+)(?:de\s+)?"
     rf"(?P<mon>[^\W\d_]{{3,12}})\.?,?\s+(?:de\s+)?"
     rf"(?P<y>\d{{4}})(?:\s*г\.?|\s*р\.?)?{_TIME}{_TAIL}",
     re.I,
@@ -93,11 +116,31 @@ _MONTH_FIRST = re.compile(
     re.I,
 )
 _DOTTED = re.compile(
-    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}){_TIME}{_TAIL}"
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}}(?!\d))"
+    rf"{_TIME}{_TAIL}"
+)
+#: Year first: "2020.01.02", "2020/01/02 14:30" (East Asian and Central European pages)
+_YEAR_FIRST = re.compile(
+    rf"^(?P<y>\d{{4}})([./])(?P<m>\d{{1,2}})\2(?P<d>\d{{1,2}})\.?{_TIME}{_TAIL}"
+)
+#: "2019年6月24日 11時30分", "2019년 6월 24일"
+_CJK = re.compile(
+    r"^(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"
+    r"(?:\s*(?:[（(][^)）]{1,3}[)）])?\s*(?P<h>\d{1,2})\s*[:時시]\s*(?P<mi>\d{2})\s*[分분]?"
+    r"(?::(?P<s>\d{2}))?)?\s*$"
+)
+#: Day first with dashes: "02-01-2020" (month first only where the day cannot be a month)
+_DASHED = re.compile(rf"^{_WEEKDAY}(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})-(?P<y>\d{{4}}){_TIME}{_TAIL}")
+#: The time before the date: "14:30, 2 January 2020", "9:25 PM ET, Mon February 24, 2020"
+_TIME_FIRST = re.compile(
+    rf"^(?P<h>\d{{1,2}})[:.h](?P<mi>\d{{2}})(?:\s*(?P<ap>[ap])\.?\s?m\.?)?"
+    rf"(?:\s*(?P<tz>{_ZONE})\b)?\s*(?:uhr|h)?\s*[,|·–—-]?\s*(?P<rest>.+)$",
+    re.I,
 )
 _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", re.I)
 _PREFIX = re.compile(
-    r"^(?:published|posted|first published|date|updated|last updated|modified|"
+    r"^(?:published|posted|first published|date|updated|last updated|last modified|modified|"
+    r"written|"
     r"veröffentlicht|erschienen|aktualisiert|zuletzt aktualisiert|stand|datum|"
     r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|"
     r"опубликовано|обновлено|дата)"
@@ -105,13 +148,33 @@ _PREFIX = re.compile(
     re.I,
 )
 _UPDATE = (
-    "updated", "last updated", "modified", "aktualisiert", "zuletzt aktualisiert",
+    "updated", "last updated", "last modified", "modified", "aktualisiert", "zuletzt aktualisiert",
     "mis à jour", "actualizado", "aggiornato", "обновлено",
 )  # fmt: skip
 
 
+#: the last two-digit year read as 20yy ("31.10.23"), later ones being 19yy ("10.12.98"):
+#: POSIX's ``strptime %y`` pivot, fixed so that a page reads the same in any year
+_TWO_DIGITS_UNTIL = 68
+
+
+def _year(digits: str) -> int:
+    """A year as written: four digits, or two ("28.01.22")."""
+    year = int(digits)
+    if year < 100:
+        year += 2000 if year <= _TWO_DIGITS_UNTIL else 1900
+    return year
+
+
 def _local(
-    y: int, m: int, d: int, h: str | None, mi: str | None, s: str | None, ap: str | None = None
+    y: int,
+    m: int,
+    d: int,
+    h: str | None,
+    mi: str | None,
+    s: str | None,
+    ap: str | None = None,
+    zone: str | None = None,
 ) -> str | None:
     try:
         if h is None or mi is None:
@@ -124,7 +187,7 @@ def _local(
         naive = datetime(y, m, d, hour, int(mi), int(s or 0))
     except ValueError:
         return None
-    return naive.replace(tzinfo=SITE_TZ).isoformat()
+    return naive.replace(tzinfo=ZONES[zone.lower()] if zone else SITE_TZ).isoformat()
 
 
 def _iso(match: re.Match[str]) -> str | None:
@@ -137,7 +200,7 @@ def _iso(match: re.Match[str]) -> str | None:
         naive = datetime(int(y), int(m), int(d), int(hh), int(mm), int(ss or 0))
     except ValueError:
         return None
-    if tz.upper() == "Z":
+    if tz.upper() in ("Z", "UTC", "GMT"):
         offset = timedelta(0)
     else:
         sign = -1 if tz[0] == "-" else 1
@@ -180,7 +243,7 @@ def _parse_date(text: str, day_first: bool = False) -> str | None:
     if match:
         g = match.groupdict()
         m, d = (g["d"], g["m"]) if day_first else (g["m"], g["d"])
-        return _local(int(g["y"]), int(m), int(d), g["h"], g["mi"], g["s"], g["ap"])
+        return _local(_year(g["y"]), int(m), int(d), g["h"], g["mi"], g["s"], g["ap"], g["tz"])
     if _RFC822.match(text):
         try:
             parsed = parsedate_to_datetime(text)
@@ -196,11 +259,42 @@ def _parse_date(text: str, day_first: bool = False) -> str | None:
             g = match.groupdict()
             month = MONTHS.get(g["mon"].lower())
             if month:
-                return _local(int(g["y"]), month, int(g["d"]), g["h"], g["mi"], g["s"], g["ap"])
+                return _local(
+                    int(g["y"]), month, int(g["d"]), g["h"], g["mi"], g["s"], g["ap"], g["tz"]
+                )
     match = _DOTTED.match(text)
     if match:
         g = match.groupdict()
-        return _local(int(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"])
+        return _local(
+            _year(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g["s"], g["ap"], g["tz"]
+        )
+    return _other_forms(text, day_first)
+
+
+def _other_forms(text: str, day_first: bool) -> str | None:
+    """The forms tried after the common ones: year first, CJK, dashes, the time first."""
+    if text[:1].isdigit():
+        for pattern in (_YEAR_FIRST, _CJK):
+            match = pattern.match(text)
+            if match:
+                g = match.groupdict()
+                return _local(
+                    int(g["y"]), int(g["m"]), int(g["d"]), g["h"], g["mi"], g.get("s"),
+                    g.get("ap"), g.get("tz"),
+                )  # fmt: skip
+    match = _DASHED.match(text)
+    if match:
+        g = match.groupdict()
+        a, b = int(g["a"]), int(g["b"])
+        d, m = (b, a) if b > 12 else (a, b)
+        return _local(int(g["y"]), m, d, g["h"], g["mi"], g["s"], g["ap"], g["tz"])
+    match = _TIME_FIRST.match(text)
+    if match:
+        g = match.groupdict()
+        day = parse_date(g["rest"], day_first)
+        if day is not None and len(day) == 10:
+            y, m, d = map(int, day.split("-"))
+            return _local(y, m, d, g["h"], g["mi"], None, g["ap"], g["tz"])
     return None
 
 
@@ -229,3 +323,18 @@ def same_moment_shown(structured: str, shown: str) -> str | None:
 def is_update_line(text: str) -> bool:
     """Whether a visible date line announces a modification ("Updated: …")."""
     return text.lower().lstrip().startswith(_UPDATE)
+
+
+#: What parts a meta line's date stands between ("By Ann | 5 May 2020 | 3 comments", "⋅", "/")
+LINE_PARTS = re.compile(r"\s+[|·•⋅/]\s+|^[|·•⋅]\s*")
+
+
+def shown_date(text: str, day_first: bool = False) -> str | None:
+    """The date a short line shows, alone or as one part of a meta line."""
+    if len(text) > 80:
+        return None
+    for part in LINE_PARTS.split(text):
+        date = parse_date(part, day_first)
+        if date:
+            return date
+    return None

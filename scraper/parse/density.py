@@ -14,6 +14,7 @@ range), so the whole page is judged in one pass over its lines and one over its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from scraper.parse.dom import Line, Page
@@ -28,7 +29,24 @@ PROSE_WORDS = 7
 SHORT_PROSE_WORDS = 3
 #: A heading this long is prose.
 HEADING_PROSE_WORDS = 16
-_SENTENCE_END = tuple('.!?:;…"”»)')
+_SENTENCE_END = tuple('.!?:;…"”»)。！？」』）')
+#: Letters of scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
+#: Khmer, Myanmar), and how many of them make a word, roughly.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+UNSPACED_PER_WORD = 2
+#: A line with fewer spaces than one in this many characters may be in such a script.
+_SPACED = 12
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: its spaces, and in scripts without spaces, its letters by pairs.
+    (Only a line with few spaces for its length and letters beyond ASCII is searched.)"""
+    words = text.count(" ") + 1
+    if words * _SPACED < len(text) and not text.isascii():
+        words += len(_UNSPACED.findall(text)) // UNSPACED_PER_WORD
+    return words
 
 
 def is_prose(line: Line) -> bool:
@@ -37,7 +55,7 @@ def is_prose(line: Line) -> bool:
     chars, links = line.chars, line.link_chars
     if links * 3 > chars:
         return False
-    words = line.text.count(" ") + 1
+    words = word_count(line.text)
     if line.heading:
         return words >= HEADING_PROSE_WORDS
     return words >= PROSE_WORDS or (

@@ -5,7 +5,9 @@ A listing is a page of teaser items with no article of its own. Stale article UR
 holds, not by its URL: structured article metadata, a ``source:`` line, a date line under the
 title or paragraphs of free text under the heading make an article; several teasers and
 nothing else make a listing (the crawler calls that a soft 404 when it asked for an article;
-:func:`parse_served` says so the same way).
+:func:`parse_served` says so the same way). The front page (the root URL, or markup saying
+so) is a listing only when it lists something or holds no text at all: the home page of
+another site that is one text, or an article served at ``/?p=123``, is an article.
 """
 
 from __future__ import annotations
@@ -46,15 +48,30 @@ def _strong_article(ctx: Context) -> bool:
     return bool(ctx.page.css(ARTICLE_MARKERS))
 
 
-def _listing_url(ctx: Context) -> bool:
+def _segments(ctx: Context) -> list[str]:
     segments = [s for s in urlsplit(ctx.url).path.split("/") if s]
     if segments and segments[0] in ("ru", "en"):
         segments = segments[1:]
-    if not segments:
+    return segments
+
+
+def _listing_path(ctx: Context) -> bool:
+    """The site's listing paths: regions, themes, Voices, taxonomy terms, the archive view."""
+    segments = _segments(ctx)
+    if segments and segments[0] == "node" and len(segments) == 1:
         return True
-    if segments[0] == "node" and len(segments) == 1:
-        return True
-    return segments[0] in LISTING_PATHS
+    return bool(segments) and segments[0] in LISTING_PATHS
+
+
+def _home_url(ctx: Context) -> bool:
+    return not _segments(ctx)
+
+
+def _has_prose(ctx: Context) -> bool:
+    """Whether any element of the page holds prose outside what the layout knows is not
+    the article (``density.densest``)."""
+    worth, prose = ctx.sums()
+    return densest(ctx.page, worth, prose) is not None
 
 
 def _front_page(ctx: Context) -> bool:
@@ -67,9 +84,19 @@ def page_kind(ctx: Context) -> str:
     """ "article" or "listing" (a live blog is an article)."""
     if section_of(ctx.url) == "live-blog" or _strong_article(ctx):
         return "article"
-    if _listing_url(ctx) or _front_page(ctx):
-        return "listing"
     page, layout = ctx.page, ctx.layout
+    items = [
+        run
+        for run in layout.runs
+        if id(run) not in layout.block_runs("related", "popular")
+        and not layout.chrome_links[run.links[0]]
+    ]
+    if _listing_path(ctx):
+        return "listing"
+    if _home_url(ctx) or _front_page(ctx):
+        # a home page that lists nothing and holds text is one text: a site of one page, an
+        # article at ``/?p=123``; with nothing at all on it, it is a listing of nothing
+        return "listing" if len(items) >= 2 or not _has_prose(ctx) else "article"
     mask = layout.excluded_lines()
     lines = page.lines
     if any(
@@ -84,13 +111,12 @@ def page_kind(ctx: Context) -> str:
         return "article"
     paragraphs = [lines[i].text for i in following if len(lines[i].text.split()) >= 12]
     free_words = sum(len(p.split()) for p in paragraphs)
-    items = [
-        run
-        for run in layout.runs
-        if id(run) not in layout.block_runs("related", "popular")
-        and not layout.chrome_links[run.links[0]]
-    ]
     if len(paragraphs) >= 2 and free_words >= 60 and (h1 is not None or len(items) < 3):
+        return "article"
+    # a paragraph right under the heading, longer than all the teasers together: the page's
+    # own text (a short article, the teaser of a longer one), its teasers a box beside it
+    lead = lines[following[0]] if h1 is not None and following else None
+    if lead is not None and len(lead.text.split()) >= 12 and lead.chars > _teaser_chars(ctx, items):
         return "article"
     if len(items) >= 2 and not _prose_beside_items(ctx, items):
         return "listing"
@@ -111,8 +137,13 @@ def _prose_beside_items(ctx: Context, items: list[Run]) -> bool:
     lines = page.lines
     if sum(1 for i in dense.lines if not mask[i] and is_prose(lines[i])) < ARTICLE_PROSE_LINES:
         return False
-    teasers = sum(lines[i].chars for run in items for i in range(run.start, run.end))
-    return dense.prose > teasers
+    return dense.prose > _teaser_chars(ctx, items)
+
+
+def _teaser_chars(ctx: Context, items: list[Run]) -> int:
+    """Characters of the lines of the teaser items ``items``."""
+    lines = ctx.page.lines
+    return sum(lines[i].chars for run in items for i in range(run.start, run.end))
 
 
 def parse_served(

@@ -56,6 +56,9 @@ LINK_PATH_DEPTH = 48
 #: read (with a warning), so that no markup, however hostile, costs more than this much work.
 MAX_ELEMENTS = 20_000
 MAX_SKIPPED_NODES = 200_000
+#: ``<noscript>`` elements holding this many characters of text, more than the rest of the
+#: page outside links, are read (``Page._text_in_noscript``).
+NOSCRIPT_TEXT = 200
 
 #: Attributes the selectors above look at, and what they said about each combination seen:
 #: (tag, those attributes) → _HIDDEN | _UNREAD (neither is read) | _LABEL. Pages of one site
@@ -115,10 +118,16 @@ class Page:
         loaded = load_tree(data, url)
         self._read(loaded)
         if loaded.fast and (self._cut_astray(loaded.cut) or self._unreadable(data)):
-            self._read(load_tree(data, url, fast=False))  # read the page as it came
+            loaded = load_tree(data, url, fast=False)
+            self._read(loaded)  # read the page as it came
+        if self._text_in_noscript():
+            self._read(loaded, noscript=True)
 
-    def _read(self, loaded: Loaded) -> None:
-        self.tree, self.encoding, self.warnings = loaded.tree, loaded.encoding, loaded.warnings
+    def _read(self, loaded: Loaded, noscript: bool = False) -> None:
+        self.tree, self.encoding = loaded.tree, loaded.encoding
+        self.warnings = list(loaded.warnings)
+        #: the ``<noscript>`` elements the walk passed over (with ``noscript``, it reads them)
+        self.noscripts: list[LexborNode] = []
         #: how many script/style texts were left out of the parse (``decode.cut_raw_text``)
         self.cut = loaded.cut
         self.fast = loaded.fast  # read from the bytes as they came (``load.py``)
@@ -140,7 +149,19 @@ class Page:
         #: nodes the walk took in hand: read (elements and texts) or looked through (the
         #: work the reading did, bounded by MAX_ELEMENTS and MAX_SKIPPED_NODES)
         self.steps = 0
-        self._walk(self.tree.root, bool(loaded.cut))
+        self._walk(self.tree.root, bool(loaded.cut), noscript)
+
+    def _text_in_noscript(self) -> bool:
+        """Whether the page's text is in ``<noscript>``: a page its scripts draw, with its text
+        there for readers without them (NOSCRIPT_TEXT characters at least, and more than the
+        reading holds outside links). Most pages' ``<noscript>`` hold a tracking pixel or a
+        line asking for JavaScript: those are not read."""
+        if not self.noscripts:
+            return False
+        held = sum(len(word) for node in self.noscripts for word in node.text().split())
+        if held < NOSCRIPT_TEXT:
+            return False
+        return held > sum(line.chars - line.link_chars for line in self.lines)
 
     def _cut_astray(self, cut: int) -> bool:
         """Whether a script/style text cut before parsing left its mark anywhere but as the
@@ -297,10 +318,11 @@ class Page:
 
     # -- the walk --------------------------------------------------------------------------
 
-    def _walk(self, root: LexborNode | None, find_marks: bool) -> None:
+    def _walk(self, root: LexborNode | None, find_marks: bool, noscript: bool = False) -> None:
         """Read the page, gathering its metadata elements on the way; with ``find_marks``,
         count the marks of ``cut_raw_text`` in the script and style elements read past (in
-        ``<head>`` and the reading's skipped tags)."""
+        ``<head>`` and the reading's skipped tags); with ``noscript``, read what
+        ``<noscript>`` elements hold as blocks of the page."""
         if root is None:
             return
         index = self.index
@@ -313,7 +335,7 @@ class Page:
         label_sel = matcher(LABEL_SELECTOR)
         assert hidden_sel is not None and unread_sel is not None and label_sel is not None
         trio = (hidden_sel, unread_sel, label_sel)
-        hidden_roots = self.hidden_roots
+        hidden_roots, noscripts = self.hidden_roots, self.noscripts
         lines, links, images, spans = self.lines, self.links, self.images, self.spans
         buf: list[str] = []
         has_text = False
@@ -453,10 +475,17 @@ class Page:
                         marks += is_mark(node)
                     if tag == "script":
                         gather_one(node, tag, node.attributes)
+                    continue
+                if tag == "noscript" and noscript:
+                    kind = block
                 elif tag not in text_only and node.first_child is not None:
+                    if tag == "noscript":
+                        noscripts.append(node)
                     # (the marks in <head> are counted too; those in SVG must not be)
                     marks += gather(node, find_marks and tag == "head")
-                continue
+                    continue
+                else:
+                    continue
             attrs = node.attributes
             if not attrs or verdict_attrs.isdisjoint(attrs):
                 key: object = tag

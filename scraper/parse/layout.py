@@ -349,7 +349,11 @@ class Layout:
             nxt = runs[r + 1].start if r + 1 < len(runs) else len(page.lines)
             later = [i for i in marks if i > run.first_line]
             run.end = min([nxt, *later]) if later else nxt
-            run.end = max(run.end, run.first_line + 1)
+            # no longer than an item in a container may be: past that, what follows the link
+            # is the article after a list of links (the first line is the link's own)
+            first = run.first_line + 1
+            most = bisect_right(self.prose, self.prose[first] + MAX_ITEM_PROSE, first) - 1
+            run.end = max(min(run.end, run.first_line + MAX_ITEM_LINES, most), first)
         n_lines = len(page.lines)
         for run in runs:  # a link at the very end may point past the last line
             if run.end > n_lines:  # (every item ends after it starts)

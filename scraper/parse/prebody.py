@@ -4,14 +4,15 @@ paragraph (labels, date lines, bylines: read, not kept as text) and the lead par
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
 from scraper.parse import vocab
-from scraper.parse.blocks import date_line
 from scraper.parse.context import Context
-from scraper.parse.dates import MONTH_NAME, is_update_line
+from scraper.parse.dates import LINE_PARTS, MONTH_NAME, is_update_line, shown_date
+from scraper.parse.dom import Line
 
 LEDE_SELECTOR = (
     "[class*=field--name-field-lead], [class*=field--name-field-lede], "
@@ -25,12 +26,16 @@ _BYLINE = re.compile(
 #: A date line may hold this many other words (a byline, "published on", a place)
 DATE_LINE_WORDS = 5
 _DATE_IN_LINE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?:{MONTH_NAME})\.?,?\s+(?:de\s+)?\d{{4}}"
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\.\s*|\s+)(?:de\s+)?(?:{MONTH_NAME})\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"|(?:{MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4})"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}(?!\d)))"
     r"(?:,?\s+(?:at\s+|um\s+|à\s+|[-|]\s+)?\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?\s?m\.?)?)?(?!\w)",
     re.I,
 )
+#: A paragraph that opens with its dateline: "29.11.2022 – The ministers …", "(5 May 2022)
+#: The ministers …", "Karlsruhe, 5. Mai 2022. The …" (an optional place, then the date)
+_DATELINE_HEAD = re.compile(r"^(?:[^\W\d_][\w .'/-]{1,30},\s*)?\(?")
+_DATELINE_TAIL = re.compile(r"^(?:\)\.?|\.)?\s*(?:[-–—:|]\s*)?(?=\S)")
 _READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
 
 
@@ -45,6 +50,8 @@ class BodyText:
     photo_line: str | None = None
     date_line: str | None = None  # raw text of a visible date line before the body
     updated_line: str | None = None
+    #: how many lines from the headline ``date_near`` found the date line (None: under it)
+    date_distance: int | None = None
     type_label: str | None = None
     bylines: list[str] = field(default_factory=list)
     root: int = 0
@@ -54,6 +61,24 @@ class BodyText:
 
     def chars(self) -> int:
         return sum(map(len, self.paragraphs)) + len(self.lede or "")
+
+
+def dateline(paragraph: str | None) -> str | None:
+    """The date a paragraph opens with, its dateline ("29.11.2022 – The ministers …")."""
+    if not paragraph:
+        return None
+    head = _DATELINE_HEAD.match(paragraph)
+    start = head.end() if head else 0
+    found = _DATE_IN_LINE.match(paragraph, start)
+    if found is None or found.end() == len(paragraph):
+        return None
+    rest = paragraph[found.end() :]
+    tail = _DATELINE_TAIL.match(rest)
+    if tail is None or not tail.group(0).strip():
+        return None  # a sentence that begins with a date, no dateline
+    if head is not None and head.group(0).endswith("(") != rest.startswith(")"):
+        return None
+    return shown_date(found.group(0))
 
 
 def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
@@ -66,7 +91,7 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
     if vocab.is_type_label(text):
         out.type_label = out.type_label or text
         return True
-    date = date_line(text)
+    date = shown_date(text)
     if date:
         if is_update_line(text):
             out.updated_line = out.updated_line or text
@@ -74,7 +99,7 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
             out.date_line = out.date_line or text
         return True
     found = _DATE_IN_LINE.search(text) if len(text) <= 120 else None
-    if found and date_line(found.group(0)):
+    if found and (shown_date(found.group(0)) or shown_date(found.group(0), True)):
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
         rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
         byline = _BYLINE.match(rest)
@@ -87,6 +112,29 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
     if match and len(text.split()) <= 12:
         out.bylines.append(match.group("names"))
         return True
+    return _dated_part(out, text)
+
+
+#: The parts of a line ("… | 5. Mai 2022 | …") that may hold the date line are in its first
+#: ``MAX_PARTED_LINE`` characters; a line longer than ``MAX_PARTED_META`` is body text that
+#: opens with its date line (kept as text)
+MAX_PARTED_LINE, MAX_PARTED_META = 300, 120
+
+
+def _dated_part(out: BodyText, text: str) -> bool:
+    """A line split into parts (``|``, ``·``, ``/``), one of which is a date with a few words
+    ("Press release of 5 May 2022 | Berlin – The ministers …"): that part is the date line.
+    True (not body text) if the line is as short as a meta line."""
+    head = text[:MAX_PARTED_LINE]
+    if not LINE_PARTS.search(head):
+        return False
+    for part in LINE_PARTS.split(head):
+        found = _DATE_IN_LINE.search(part) if len(part) <= 80 else None
+        if found is None or not shown_date(found.group(0)) or is_update_line(part):
+            continue
+        if len(part.split()) - len(found.group(0).split()) <= DATE_LINE_WORDS:
+            out.date_line = out.date_line or found.group(0)
+            return len(text) <= MAX_PARTED_META
     return False
 
 
@@ -94,28 +142,91 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
 DATE_ABOVE, DATE_BELOW = 8, 12
 
 
+#: Elements that sit inside a line: one of them worded "comment" is a link to the comments or
+#: their count in a meta line ("28.01.22 / 3 comments"), not a comment section.
+INLINE_TAGS = frozenset({"a", "span", "small", "em", "i", "b", "strong", "time", "abbr"})
+
+
+def comment_ids(ctx: Context) -> set[int]:
+    """The comment sections (``Layout.comment_ids``) less the one-line inline elements (the
+    link to the comments in a meta line, whose line is the article's date line)."""
+    page = ctx.page
+    tags, spans = page.tags, page.spans
+    out: set[int] = set()
+    for mid in ctx.layout.comment_ids():
+        span = spans.get(mid)
+        if span is not None and span[1] - span[0] <= 1 and tags.get(mid) in INLINE_TAGS:
+            continue
+        out.add(mid)
+    return out
+
+
+def comment_lines(ctx: Context) -> bytearray:
+    """A mask of the lines inside comment sections (``comment_ids``)."""
+    mask = bytearray(len(ctx.page.lines))
+    spans = ctx.page.spans
+    for mid in comment_ids(ctx):
+        span = spans.get(mid)
+        if span is not None and span[1] > span[0]:
+            mask[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+    return mask
+
+
 def date_near(ctx: Context, out: BodyText, heading: int) -> None:
-    """When the reading found no date line under the headline: the date line nearest to it,
-    a few lines above or below, in the chrome too (an entry header's meta row) but never in a
-    teaser, a block or a comment."""
-    if out.date_line is not None:
-        return
+    """The date line nearest to the headline, a few lines above or below, in the chrome too
+    (an entry header's meta row) but never in a teaser, a block or a comment. It replaces the
+    date line the reading found under the headline when that one is in a comment (a member's
+    "joined" date) or further from the headline (a teaser's date the layout did not see)."""
     lines = ctx.page.lines
-    teasers, comments = ctx.layout.teaser_lines(), ctx.layout.comment_lines()
+    heading = _nearest_repeat(lines, heading, out.lines[0] if out.lines else heading)
+    teasers, comments = ctx.layout.teaser_lines(), comment_lines(ctx)
+    read = None
+    if out.date_line is not None:
+        read = _line_of(lines, out.date_line, heading)
+        if read is None:
+            return  # read before the headline (a kicker line): kept
+        if comments[read]:
+            out.date_line, read = None, None
+    reach = DATE_BELOW if read is None else read - heading - 1
     order = sorted(
-        range(max(0, heading - DATE_ABOVE), min(len(lines), heading + DATE_BELOW + 1)),
+        range(max(0, heading - DATE_ABOVE), min(len(lines), heading + reach + 1)),
         key=lambda i: abs(i - heading),
     )
     for i in order:
         text = lines[i].text
-        if i == heading or teasers[i] or comments[i] or len(text) > 120:
+        if i == heading or teasers[i] or comments[i]:
             continue
-        if date_line(text) or _DATE_IN_LINE.search(text):
+        if read is not None and abs(i - heading) >= read - heading:
+            return
+        if shown_date(text) or _DATE_IN_LINE.search(text):
             probe = BodyText()
             pre_body(probe, text, None)
             if probe.date_line:
                 out.date_line = probe.date_line
+                out.date_distance = i - heading
                 return
+
+
+def _nearest_repeat(lines: Sequence[Line], heading: int, first: int) -> int:
+    """The headline's line, or its repeat nearest above the body's first paragraph ``first``
+    (a forum thread's title over its first post, a breadcrumb's last item above the title)."""
+    text = lines[heading].text
+    for i in range(first - 1, heading, -1):
+        if lines[i].text == text:
+            return i
+    return heading
+
+
+#: How far below the headline the reading's date line is looked for (``_line_of``)
+_READ_REACH = 40
+
+
+def _line_of(lines: Sequence[Line], text: str, heading: int) -> int | None:
+    """The line under the headline the reading took the date line ``text`` from."""
+    for i in range(heading + 1, min(len(lines), heading + _READ_REACH)):
+        if text in lines[i].text:
+            return i
+    return None
 
 
 def lede_field(ctx: Context, out: BodyText, mask: bytearray) -> range:
