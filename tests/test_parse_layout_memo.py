@@ -74,7 +74,9 @@ def plain_answers(text: str) -> tuple[object, ...]:
         (
             vocab.BLOCK_HEADINGS.get(k),
             k in vocab.AMBIGUOUS_HEADINGS,
-            k in vocab.STOP_LINES or (len(text) < 200 and bool(_COPYRIGHT.search(text))),
+            k in vocab.STOP_LINES
+            or k.startswith(vocab.STOP_PREFIXES)
+            or (len(text) < 200 and bool(_COPYRIGHT.search(text))),
         ),
     )
 

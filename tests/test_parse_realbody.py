@@ -209,3 +209,26 @@ def test_the_text_of_an_article_that_begins_under_the_heading_beats_denser_text_
     )
     article = f'<h1>{TITLE}</h1><p>By Ann Walker</p><article>{paragraphs(BODY[:2])}</article>'
     assert read(page(article, after=signup)).body == BODY[:2]
+
+
+def test_top_video_and_more_news_from_end_the_story() -> None:
+    """A "Top Video" box and a "More news from the valley" list at the end of the story's
+    element are not its text."""
+    after = (
+        '<div class="box"><h3>Top Video</h3><p>Watch the geese chase the parish council off '
+        "the pond, filmed by a reader on Sunday afternoon last week.</p></div>"
+        '<div class="box"><h3>More news from the valley</h3><p>The bakery on the square '
+        "opens a second shop by the station, with longer hours in summer.</p></div>"
+    )
+    article = f'<article><h1>{TITLE}</h1><div class="txt">{paragraphs()}{after}</div></article>'
+    assert read(page(article)).body == BODY
+
+
+def test_an_intro_shown_again_inside_the_body_class_is_read_once() -> None:
+    """The intro shown above the body class's element and again as its first paragraph is
+    read once."""
+    article = (
+        f'<article><h1>{TITLE}</h1><p class="teaser">{BODY[0]}</p>'
+        f'<div class="entry-content">{paragraphs()}</div></article>'
+    )
+    assert read(page(article)).body == BODY

@@ -3,13 +3,20 @@
 Three layers, in order of trust (``BodyText.layer``, then ``Article.evidence["body"]``):
 
 1. the body field: Drupal's ``schema:text`` / ``field--name-body``, else a common body class
-   (``itemprop=articleBody``, ``entry-content`` …: ``markup-class``);
+   (``itemprop=articleBody``, ``entry-content`` …: ``markup-class``). A body class is not
+   proof: lines of prose between the headline and its element are the story's first
+   paragraphs, and an element holding under a third of the root's prose (one paragraph of
+   many) gives way to the reading around it when that holds it and much more;
 2. what follows the main heading inside the article's element (``visible-text``);
 3. the generic content layer (``generic``): the densest element of the page (``density.py``),
-   used when the layers above find nothing, or text that the densest element disagrees with.
+   used when the layers above find nothing, or text that the densest element disagrees with
+   — unless the root holds the heading (or begins right under it) and the densest element
+   lies outside it: text under the headline beats a denser sign-up form or teaser list.
 
 Every reading skips what the layout knows is not the article (chrome, teaser items, Related /
-Popular blocks) before it judges anything else. A stop line or block heading ends the body only
+Popular blocks) before it judges anything else, and passes over captions, credits, galleries,
+legends, disclaimers, rating and related-classed boxes and comment sections
+(``Layout.aside_lines``). A stop line or block heading ends the body only
 once the body has begun, and only when the text after it does not carry on in the element the
 body's paragraphs are in: an inline "Related" or newsletter box is cut out and the reading goes
 on after it. In the same way a ``source:`` / ``photo:`` line is the foot of the article only
@@ -295,6 +302,8 @@ class _Reader:
             last_block = line.block
         if not span.field:
             self._trim_tail(out)
+        elif span.lead_in:
+            _drop_repeats(out, span.start)
         lede(ctx, out)
         return out
 
@@ -413,6 +422,21 @@ def _term_links_only(ctx: Context, i: int) -> bool:
         return False
     urls = [ctx.layout.link_urls[j] for j in ctx.layout.links_on_line.get(i, [])]
     return bool(urls) and all(u is not None and _TERM_PATH.search(u) for u in urls)
+
+
+def _drop_repeats(out: BodyText, start: int) -> None:
+    """Drop the paragraphs read before line ``start`` (an intro beside a body class's
+    element) that the element shows again."""
+    inside = {t for i, t in zip(out.lines, out.paragraphs, strict=True) if i >= start}
+    keep = [
+        k
+        for k, (i, t) in enumerate(zip(out.lines, out.paragraphs, strict=True))
+        if i >= start or t not in inside
+    ]
+    if len(keep) < len(out.lines):
+        out.paragraphs[:] = [out.paragraphs[k] for k in keep]
+        out.bold[:] = [out.bold[k] for k in keep]
+        out.lines[:] = [out.lines[k] for k in keep]
 
 
 def _standfirst(out: BodyText, line: Line) -> bool:

@@ -48,6 +48,19 @@ BLOCK_HEADINGS = {
     "editors' choice": "editors",
     "editors choice": "editors",
     "editor's picks": "editors",
+    "related links": "related",
+    "related posts": "related",
+    "recommended": "related",
+    "recommended for you": "related",
+    "you might also like": "related",
+    "you may also be interested in": "related",
+    "read next": "related",
+    "what to read next": "related",
+    "more stories": "related",
+    "most viewed": "popular",
+    "most shared": "popular",
+    "popular stories": "popular",
+    "trending stories": "popular",
     # the same headings in the other languages of the web
     "lesen sie auch": "related",
     "auch interessant": "related",
@@ -86,6 +99,11 @@ STOP_LINES = frozenset(
         "more from commonspace.eu",
         "filter archive",
         "comments are closed",
+        "top video",
+        "top videos",
+        "latest stories",
+        "latest articles",
+        "sponsored content",
         "about the author",
         "kommentare",
         "kommentare geschlossen",
@@ -95,6 +113,8 @@ STOP_LINES = frozenset(
         "comentarios",
     }
 )
+#: Lines that begin so are stop lines too ("More news from the valley").
+STOP_PREFIXES = ("more news from ", "more stories from ", "more from ")
 #: Interface text that is never article text.
 UI_LINES = frozenset(
     {
@@ -248,7 +268,7 @@ def block_mark(text: str) -> BlockMark:
         mark = (
             BLOCK_HEADINGS.get(k),
             k in AMBIGUOUS_HEADINGS,
-            k in STOP_LINES or is_footer_line(text),
+            k in STOP_LINES or k.startswith(STOP_PREFIXES) or is_footer_line(text),
         )
         if len(text) <= MEMO_CHARS:
             remember(_MARKS, text, mark)
