@@ -281,3 +281,12 @@ def test_a_short_post_is_not_traded_for_a_denser_footer_line() -> None:
     )
     assert isinstance(page, Article)
     assert "“The oven is warm, shall I put the rye in now?” he asked." in page.body
+
+
+def test_a_home_page_with_only_a_notice_is_a_listing_of_nothing() -> None:
+    """A home page without teasers whose only text is a one-line notice is not an article:
+    a front page served for a stale article URL while the site is being rebuilt stays a
+    soft 404 for the crawler."""
+    notice = "<p>The shop is closed for the holidays, we open again on Monday.</p>"
+    page = parse_page(_page(f"<main><h1>Bakery</h1>{notice}</main>"), "https://bakery.example/")
+    assert isinstance(page, Listing)

@@ -30,6 +30,9 @@ from scraper.parse.source import is_source_line
 
 ARTICLE_PROSE = 800
 ARTICLE_PROSE_LINES = 3
+#: A home page without teasers holding this much prose is one text (an article); with less
+#: (a notice: "Closed for the holidays."), a listing of nothing.
+HOME_TEXT = 200
 LISTING_PATHS = frozenset({"region", "theme", "voices", "taxonomy"})
 ARTICLE_MARKERS = "[data-history-node-id], .node--view-mode-full"
 
@@ -68,10 +71,11 @@ def _home_url(ctx: Context) -> bool:
 
 
 def _has_prose(ctx: Context) -> bool:
-    """Whether any element of the page holds prose outside what the layout knows is not
-    the article (``density.densest``)."""
+    """Whether an element of the page holds HOME_TEXT characters of prose or more, outside
+    what the layout knows is not the article (``density.densest``): a text, not a notice."""
     worth, prose = ctx.sums()
-    return densest(ctx.page, worth, prose) is not None
+    dense = densest(ctx.page, worth, prose)
+    return dense is not None and dense.prose >= HOME_TEXT
 
 
 def _front_page(ctx: Context) -> bool:
