@@ -218,7 +218,7 @@ def _iso(match: re.Match[str]) -> str | None:
 #: non-dates come back page after page; bounded, and parse_date is a pure function.
 _PARSED: dict[str, str | None] = {}
 _PARSED_DAY_FIRST: dict[str, str | None] = {}
-_DIGIT = re.compile(r"\d")  # any script's digits, as the forms' \d and int() read them
+DIGIT = re.compile(r"\d")  # any script's digits, as the forms' \d and int() read them
 
 
 def parse_date(text: str | None, day_first: bool = False) -> str | None:
@@ -226,7 +226,7 @@ def parse_date(text: str | None, day_first: bool = False) -> str | None:
 
     ``day_first``: read ``05/06/2022`` as 5 June (pages in languages that write the day first);
     otherwise it is Drupal's month-first display, 6 May."""
-    if not text or len(text) > 80 or _DIGIT.search(text) is None:
+    if not text or len(text) > 80 or DIGIT.search(text) is None:
         return None  # (every form below has digits: a line without any is no date)
     memo = _PARSED_DAY_FIRST if day_first else _PARSED
     try:
@@ -335,7 +335,7 @@ LINE_PARTS = re.compile(r"\s+[|·•⋅/]\s+|^[|·•⋅]\s*")
 
 def shown_date(text: str, day_first: bool = False) -> str | None:
     """The date a short line shows, alone or as one part of a meta line."""
-    if len(text) > 80 or _DIGIT.search(text) is None:
+    if len(text) > 80 or DIGIT.search(text) is None:
         return None
     for part in LINE_PARTS.split(text):
         date = parse_date(part, day_first)

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborNode
 
 from scraper.parse import vocab
 from scraper.parse.context import Context
-from scraper.parse.dates import LINE_PARTS, MONTH_NAME, is_update_line, shown_date
+from scraper.parse.dates import DIGIT, LINE_PARTS, MONTH_NAME, is_update_line, shown_date
 from scraper.parse.dom import Line
 
 LEDE_SELECTOR = (
@@ -23,6 +23,8 @@ LEDE_SELECTOR = (
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|door|от|автор)\s+(?P<names>[^\d:|·•]{3,120}?)\s*$", re.I
 )
+#: The longest line a date is looked for inside (``pre_body``)
+_DATE_LINE_CHARS = 120
 #: A date line may hold this many other words (a byline, "published on", a place)
 DATE_LINE_WORDS = 5
 _DATE_IN_LINE = re.compile(
@@ -34,6 +36,14 @@ _DATE_IN_LINE = re.compile(
 )
 #: A paragraph that opens with its dateline: "29.11.2022 – The ministers …", "(5 May 2022)
 #: The ministers …", "Karlsruhe, 5. Mai 2022. The …" (an optional place, then the date)
+
+
+def _date_in(text: str) -> re.Match[str] | None:
+    """The first date ``_DATE_IN_LINE`` finds in ``text`` (every form of it has digits: a line
+    without any is not searched, the month names' alternation is slow on long lines)."""
+    return _DATE_IN_LINE.search(text) if DIGIT.search(text) else None
+
+
 _DATELINE_HEAD = re.compile(r"^(?:[^\W\d_][\w .'/-]{1,30},\s*)?\(?")
 _DATELINE_TAIL = re.compile(r"^(?:\)\.?|\.)?\s*(?:[-–—:|]\s*)?(?=\S)")
 _READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
@@ -104,13 +114,13 @@ def pre_body(out: BodyText, text: str, title_key: str | None) -> bool:
         else:
             out.date_line = out.date_line or text
         return True
-    found = _DATE_IN_LINE.search(text) if len(text) <= 120 else None
+    found = _date_in(text) if len(text) <= _DATE_LINE_CHARS else None
     if found and (shown_date(found.group(0)) or shown_date(found.group(0), True)):
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
         rest = _READ_TIME.sub("", rest).strip(" |·•,-–—")
         byline = _BYLINE.match(rest)
         # a line naming two days is no date line (stamps run together, "updated …, created …")
-        other = _DATE_IN_LINE.search(rest)
+        other = _date_in(rest)
         two_days = other is not None and not _same_day(other.group(0), found.group(0))
         if not two_days and (byline or (len(rest.split()) <= DATE_LINE_WORDS and len(text) <= 80)):
             out.date_line = out.date_line or found.group(0)
@@ -207,7 +217,7 @@ def date_near(ctx: Context, out: BodyText, heading: int) -> None:
             continue
         if read is not None and abs(i - heading) >= read - heading:
             return
-        if shown_date(text) or _DATE_IN_LINE.search(text):
+        if shown_date(text) or (len(text) <= _DATE_LINE_CHARS and _date_in(text)):
             probe = BodyText()
             pre_body(probe, text, None)
             if probe.date_line:
