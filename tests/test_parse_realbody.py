@@ -232,3 +232,14 @@ def test_an_intro_shown_again_inside_the_body_class_is_read_once() -> None:
         f'<div class="entry-content">{paragraphs()}</div></article>'
     )
     assert read(page(article)).body == BODY
+
+
+def test_an_authors_box_at_the_end_of_the_story_is_not_its_text() -> None:
+    """The author's box at the end of the story's element (a bio, class ``author-box``) is
+    not story text."""
+    bio = (
+        '<div class="author-box"><p>Ann Walker grew up on a farm above the valley and has '
+        "written about its orchards, roads and ferries for the paper since 1998.</p></div>"
+    )
+    article = f'<article><h1>{TITLE}</h1><div class="txt">{paragraphs()}{bio}</div></article>'
+    assert read(page(article)).body == BODY

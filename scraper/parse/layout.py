@@ -53,11 +53,13 @@ COMMENT_WORDS = frozenset(
     {"comment", "comments", "respond", "reply", "replies", "discussion", "disqus", "pingback"}
 )
 #: Class and id words of what sits beside the article's text without being it: a picture's
-#: caption, credit or legend, a gallery, a disclaimer, a box of related links (``aside_lines``).
+#: caption, credit or legend, a gallery, a disclaimer, a box of related links, an author's box
+#: (``aside_lines``).
 ASIDE_WORDS = frozenset(
     {
         "caption", "captions", "gallery", "slideshow", "credit", "credits", "legend",
-        "disclaimer", "disclosure", "related", "relatedposts", "rating", "ratings",
+        "disclaimer", "disclosure", "related", "relatedposts", "rating", "ratings", "author",
+        "authors", "bio",
     }
 )  # fmt: skip
 #: ... unless what they leave of the page's prose is less than 1/ASIDE_LEFT of what they hold.
