@@ -243,3 +243,19 @@ def test_an_authors_box_at_the_end_of_the_story_is_not_its_text() -> None:
     )
     article = f'<article><h1>{TITLE}</h1><div class="txt">{paragraphs()}{bio}</div></article>'
     assert read(page(article)).body == BODY
+
+
+def test_ruby_annotations_are_not_read_into_the_text() -> None:
+    """Pages in Japanese print a word's reading over its characters (``<ruby>`` with ``<rt>``,
+    ``<rp>`` parentheses for browsers without ruby): the text is the characters alone."""
+    ruby = (
+        "The owners named the path <ruby>果樹園<rp>(</rp><rt>かじゅえん</rt><rp>)</rp></ruby> "
+        "after the orchard it climbs through, from the lower gate to the top field."
+    )
+    article = read(page(f"<article><h1>{TITLE}</h1>{paragraphs((*BODY[:2], ruby, *BODY[2:]))}"
+                        "</article>"))  # fmt: skip
+    assert article.body[2] == (
+        "The owners named the path 果樹園 after the orchard it climbs through, from the lower "
+        "gate to the top field."
+    )
+    assert "かじゅえん" not in " ".join(article.body)

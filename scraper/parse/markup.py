@@ -65,6 +65,8 @@ SKIP_TAGS = frozenset(
         "style",
         "noscript",
         "template",
+        "rt",  # ruby annotations: the reading printed over the characters, not the text
+        "rp",
         "head",
         "title",
         "svg",
