@@ -259,3 +259,11 @@ def test_ruby_annotations_are_not_read_into_the_text() -> None:
         "gate to the top field."
     )
     assert "かじゅえん" not in " ".join(article.body)
+
+
+def test_text_is_in_composed_form_whatever_form_the_page_writes() -> None:
+    """A page that writes a letter and its accent as two characters (decomposed, NFD) gives the
+    same text as one that writes the accented letter (NFC), as snippets and quotes are typed."""
+    decomposed = "The cafe\u0301 by the pre\u0301 sells the first pressing of the year."
+    article = read(page(f"<article><h1>{TITLE}</h1>{paragraphs((*BODY, decomposed))}</article>"))
+    assert article.body[-1] == "The caf\u00e9 by the pr\u00e9 sells the first pressing of the year."

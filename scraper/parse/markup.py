@@ -5,6 +5,7 @@ text normalisation (:func:`norm`) that every reader of the page shares."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -143,12 +144,14 @@ def tag_kind(tag: str) -> int:
 
 
 def norm(text: str) -> str:
-    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped."""
+    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped,
+    in Unicode's composed form (NFC: a letter and its accent written apart, as some pages in
+    Bengali or German do, become the one character the same words elsewhere are written with)."""
     # Most text is already clean: every character str.split() breaks on, but the plain space,
     # and every invisible one is non-printable, so a printable text with single inner spaces
     # is its own normal form.
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
+        return text if text.isascii() else _composed(text)
     if not text.isascii() and (  # plain `in` tests: several times faster than a regex search
         "\u200b" in text
         or "\u200c" in text
@@ -158,4 +161,11 @@ def norm(text: str) -> str:
         or "\xad" in text
     ):
         text = _INVISIBLE.sub("", text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return text if text.isascii() else _composed(text)
+
+
+def _composed(text: str) -> str:
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
