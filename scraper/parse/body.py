@@ -33,8 +33,9 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import vocab
 from scraper.parse.context import Context
 from scraper.parse.density import densest, is_prose
-from scraper.parse.dom import Line, Page
+from scraper.parse.dom import Page
 from scraper.parse.prebody import BodyText, date_near, lede, lede_field, pre_body
+from scraper.parse.reading import Line
 from scraper.parse.source import is_photo_line, is_source_line
 
 ROOT_SELECTORS = (

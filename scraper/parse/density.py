@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.parse.dom import Line, Page
+from scraper.parse.dom import Page
+from scraper.parse.reading import Line
 
 #: Tags that can hold an article's text as a whole (not a paragraph, a list item, a link).
 CONTAINER_TAGS = frozenset(

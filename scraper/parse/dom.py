@@ -9,8 +9,6 @@ every element the range of lines, links and images it holds (``spans``). Regions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.errors import ParseError
@@ -47,6 +45,7 @@ from scraper.parse.markup import (
     tag_kind,
 )
 from scraper.parse.memo import remember
+from scraper.parse.reading import EMPTY_SPAN, Img, Line, Link, Span
 from scraper.parse.select import Index, matcher, matches
 
 #: Ancestors remembered for each link (enough to find the teaser that holds it).
@@ -71,43 +70,6 @@ _REPLACEMENT = "\ufffd"
 #: tag_id → (tag name, what the walk does with it): standard tags (below STANDARD_TAG_IDS) for
 #: good, custom ones per walk
 _KINDS: dict[int, tuple[str, int]] = {}
-
-
-@dataclass(slots=True)
-class Line:
-    """One block of visible text: a paragraph, a heading, a list item, a ``<br>``-split line."""
-
-    text: str
-    tag: str  # tag of the block element that holds it
-    block: int  # mem_id of that element
-    bold: bool  # (nearly) all of it inside <strong>/<b>
-    heading: int  # 1–6 inside <h1>–<h6>, else 0
-    link_chars: int  # how much of it is link text
-    chars: int
-
-
-@dataclass(slots=True)
-class Link:
-    href: str
-    path: tuple[int, ...]  # mem_ids of its ancestors and itself, outermost first (at most 49)
-    line: int  # index of the line its text starts in
-    heading: int
-    parts: list[str] = field(default_factory=list)
-    img_alt: str | None = None
-    has_img: bool = False
-    text: str = ""
-
-
-@dataclass(slots=True)
-class Img:
-    attrs: dict[str, str | None]
-    line: int
-    link: int | None  # index of the link that wraps it
-    path: tuple[int, ...]  # like Link.path
-
-
-Span = tuple[int, int, int, int, int, int]  # lines, links and images an element holds: [a, b)
-EMPTY_SPAN: Span = (0, 0, 0, 0, 0, 0)
 
 
 class Page:

@@ -28,7 +28,8 @@ from core.urls import (
 )
 from scraper.parse import vocab
 from scraper.parse.density import is_prose
-from scraper.parse.dom import EMPTY_SPAN, Page
+from scraper.parse.dom import Page
+from scraper.parse.reading import EMPTY_SPAN
 
 #: Chrome: navigation, banners, footers, asides and forms by tag or role, and elements whose
 #: class or id has one of CHROME_WORDS as a whole word (``classwords.py``) ...

@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse import vocab
 from scraper.parse.context import Context
 from scraper.parse.dates import DIGIT, LINE_PARTS, MONTH_NAME, is_update_line, shown_date
-from scraper.parse.dom import Line
+from scraper.parse.reading import Line
 
 LEDE_SELECTOR = (
     "[class*=field--name-field-lead], [class*=field--name-field-lede], "
