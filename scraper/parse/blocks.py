@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.model import Teaser
 from scraper.parse import vocab
-from scraper.parse.dates import parse_date
+from scraper.parse.dates import parse_date, shown_date
 from scraper.parse.dom import Page
 from scraper.parse.layout import Layout, Run
 from scraper.parse.memo import remember
@@ -180,14 +180,9 @@ class TeaserReader:
 
 
 def date_line(text: str, day_first: bool = False) -> str | None:
-    """The date a short line shows (alone, or beside other parts split by ``|``, ``·``)."""
-    if len(text) > 60:
-        return None
-    for part in _DATE_PARTS.split(text):
-        date = parse_date(part, day_first)
-        if date:
-            return date
-    return None
+    """The date a teaser's short line shows (alone, or beside other parts split by ``|``,
+    ``·``)."""
+    return shown_date(text, day_first, 60, _DATE_PARTS)
 
 
 def dedupe_items(items: list[Teaser]) -> list[Teaser]:

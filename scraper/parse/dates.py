@@ -333,11 +333,14 @@ def is_update_line(text: str) -> bool:
 LINE_PARTS = re.compile(r"\s+[|·•⋅/]\s+|^[|·•⋅]\s*")
 
 
-def shown_date(text: str, day_first: bool = False) -> str | None:
-    """The date a short line shows, alone or as one part of a meta line."""
-    if len(text) > 80 or DIGIT.search(text) is None:
+def shown_date(
+    text: str, day_first: bool = False, limit: int = 80, parts: re.Pattern[str] = LINE_PARTS
+) -> str | None:
+    """The date a line of at most ``limit`` characters shows, alone or as one of its
+    ``parts`` (a meta line's)."""
+    if len(text) > limit or DIGIT.search(text) is None:
         return None
-    for part in LINE_PARTS.split(text):
+    for part in parts.split(text):
         date = parse_date(part, day_first)
         if date:
             return date

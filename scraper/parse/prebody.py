@@ -36,17 +36,15 @@ _DATE_IN_LINE = re.compile(
 )
 #: A paragraph that opens with its dateline: "29.11.2022 – The ministers …", "(5 May 2022)
 #: The ministers …", "Karlsruhe, 5. Mai 2022. The …" (an optional place, then the date)
+_DATELINE_HEAD = re.compile(r"^(?:[^\W\d_][\w .'/-]{1,30},\s*)?\(?")
+_DATELINE_TAIL = re.compile(r"^(?:\)\.?|\.)?\s*(?:[-–—:|]\s*)?(?=\S)")
+_READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
 
 
 def _date_in(text: str) -> re.Match[str] | None:
     """The first date ``_DATE_IN_LINE`` finds in ``text`` (every form of it has digits: a line
     without any is not searched, the month names' alternation is slow on long lines)."""
     return _DATE_IN_LINE.search(text) if DIGIT.search(text) else None
-
-
-_DATELINE_HEAD = re.compile(r"^(?:[^\W\d_][\w .'/-]{1,30},\s*)?\(?")
-_DATELINE_TAIL = re.compile(r"^(?:\)\.?|\.)?\s*(?:[-–—:|]\s*)?(?=\S)")
-_READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
 
 
 @dataclass
@@ -148,7 +146,7 @@ def _dated_part(out: BodyText, text: str) -> bool:
     if not LINE_PARTS.search(head):
         return False
     for part in LINE_PARTS.split(head):
-        found = _DATE_IN_LINE.search(part) if len(part) <= 80 else None
+        found = _date_in(part) if len(part) <= 80 else None
         if found is None or not shown_date(found.group(0)) or is_update_line(part):
             continue
         if len(part.split()) - len(found.group(0).split()) <= DATE_LINE_WORDS:
