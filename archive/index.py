@@ -42,6 +42,7 @@ from .schema import (
 
 CAPTURE_KINDS = frozenset({"article", "listing", "robots", "redirect", "soft404", "feed", "other"})
 
+
 @dataclass(frozen=True)
 class VersionRow:
     """One stored version of an article: its row in ``versions`` and its article JSON."""
@@ -422,6 +423,41 @@ class Index(RunTables):
                 (fts_query, limit),
             ).fetchall()
         return [(int(i), str(u)) for i, u in rows]
+
+    def search_urls_tied(
+        self, fts_query: str, limit: int, tolerance: float, most: int
+    ) -> list[tuple[int, str]]:
+        """As ``search_urls``, and past ``limit`` every version whose score is within
+        ``tolerance`` of the last one kept (up to ``most`` versions in all): none of the
+        versions tied at the cut is left out by the order of row ids."""
+        with self._guard():
+            rows = self._conn.execute(
+                f"SELECT v.id, v.url, hit.score FROM ({_RANKED}) AS hit"
+                " JOIN versions v ON v.id = hit.id ORDER BY hit.score, hit.id",
+                (fts_query, max(limit, most)),
+            ).fetchall()
+        if len(rows) > limit > 0:
+            cut = rows[limit - 1][2] + tolerance  # bm25 is negative: lower ranks first
+            rows = rows[:limit] + [r for r in rows[limit:] if r[2] <= cut]
+        return [(int(i), str(u)) for i, u, _ in rows]
+
+    def count_matches(self, fts_query: str, cap: int) -> int:
+        """How many versions ``fts_query`` matches, counted up to ``cap`` (so telling that a
+        phrase is in half the archive costs no more than reading ``cap`` of its rows)."""
+        with self._guard():
+            (n,) = self._conn.execute(
+                "SELECT COUNT(*) FROM (SELECT rowid FROM versions_fts WHERE versions_fts MATCH ?"
+                " LIMIT ?)",
+                (fts_query, cap),
+            ).fetchone()
+        return int(n)
+
+    def max_version_id(self) -> int:
+        """The highest version id: at least the number of rows of ``versions_fts``, which
+        holds one row per version, keyed by its id."""
+        with self._guard():
+            (n,) = self._conn.execute("SELECT MAX(id) FROM versions").fetchone()
+        return int(n or 0)
 
     def version_rows(self, url: str) -> list[VersionRow]:
         """Every version of ``url`` with its row data, oldest first (as ``versions``)."""
