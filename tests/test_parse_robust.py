@@ -206,6 +206,22 @@ def test_element_of_invisible_characters_at_the_end(invisible: str) -> None:
     assert all(end <= len(page.lines) for _, end, *_ in page.spans.values())
 
 
+def test_joiners_kept_inside_words() -> None:
+    """Zero-width joiners and non-joiners inside a word are part of its spelling (Persian,
+    Bengali, emoji sequences) and stay; a stray one between words or at a paragraph's edge goes
+    (they all went before, gluing Persian words into misspellings)."""
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # an invented verb form
+    family = "\U0001f469\u200d\U0001f467"
+    html = (
+        "<html><body><h1>Title of the joined article</h1>"
+        f"<p>\u200cThe envoy wrote {persian} in her note {family} and left. \u200d</p>"
+        "<p>A second paragraph of the article, long enough to be read as text.</p>"
+        "</body></html>"
+    ).encode()
+    article = parse_article(html, URL)
+    assert article.body[0] == f"The envoy wrote {persian} in her note {family} and left."
+
+
 def test_a_link_styled_as_a_label_ends_where_it_ends() -> None:
     """A link the reading draws as a label (a "kicker" class) is closed with its element: the
     paragraphs after it are not counted as link text (they were, to the end of the page)."""

@@ -123,7 +123,11 @@ JSONLD_SELECTOR = f'script[type="{JSONLD}"]'
 #: lexbor's tag_id of text nodes (``LXB_TAG__TEXT``).
 TEXT_TAG_ID = 2
 INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\xad")
-_INVISIBLE = re.compile(f"[{''.join(sorted(INVISIBLE_CHARS))}]")
+#: Zero-width non-joiner and joiner: part of the spelling inside a word (Persian, Bengali,
+#: Hindi; emoji sequences), so kept there; alone or at a word's edge they carry nothing.
+JOINERS = "\u200c\u200d"
+_INVISIBLE = re.compile(f"[{''.join(sorted(INVISIBLE_CHARS - set(JOINERS)))}]")
+_STRAY_JOINERS = re.compile(f"(?<!\\S)[{JOINERS}]+|[{JOINERS}]+(?!\\S)")
 #: What the walk does with an element, by tag (a label reads as a block whatever its tag).
 SKIP, INLINE, BR, IMG, BOLD, LINK, BLOCK, HEADING = range(8)
 #: lexbor numbers the tags HTML defines below this (about 200 of them), the same in every
@@ -144,9 +148,10 @@ def tag_kind(tag: str) -> int:
 
 
 def norm(text: str) -> str:
-    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed, ends stripped,
-    in Unicode's composed form (NFC: a letter and its accent written apart, as some pages in
-    Bengali or German do, become the one character the same words elsewhere are written with)."""
+    """Whitespace collapsed (``&nbsp;`` included), invisible characters removed (a joiner only
+    outside a word), ends stripped, in Unicode's composed form (NFC: a letter and its accent
+    written apart, as some pages in Bengali or German do, become the one character the same
+    words elsewhere are written with)."""
     # Most text is already clean: every character str.split() breaks on, but the plain space,
     # and every invisible one is non-printable, so a printable text with single inner spaces
     # is its own normal form.
@@ -161,6 +166,8 @@ def norm(text: str) -> str:
         or "\xad" in text
     ):
         text = _INVISIBLE.sub("", text)
+        if "\u200c" in text or "\u200d" in text:
+            text = _STRAY_JOINERS.sub("", text)
     text = " ".join(text.split())
     return text if text.isascii() else _composed(text)
 
