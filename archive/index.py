@@ -441,6 +441,11 @@ class Index(RunTables):
             rows = rows[:limit] + [r for r in rows[limit:] if r[2] <= cut]
         return [(int(i), str(u)) for i, u, _ in rows]
 
+    def has_articles(self) -> bool:
+        """Whether any article is recorded (without counting them all, as ``article_count``)."""
+        with self._guard():
+            return self._conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+
     def count_matches(self, fts_query: str, cap: int) -> int:
         """How many versions ``fts_query`` matches, counted up to ``cap`` (so telling that a
         phrase is in half the archive costs no more than reading ``cap`` of its rows)."""
@@ -467,6 +472,23 @@ class Index(RunTables):
                 (url,),
             ).fetchall()
         return [_version(r) for r in rows]
+
+    def versions_of(self, urls: list[str]) -> dict[str, list[VersionRow]]:
+        """``version_rows`` of each of ``urls`` (those with any), read in a few queries."""
+        found: dict[str, list[VersionRow]] = {}
+        for at in range(0, len(urls), 500):
+            chunk = urls[at : at + 500]
+            marks = ", ".join("?" * len(chunk))
+            with self._guard():
+                rows = self._conn.execute(
+                    f"SELECT {_VERSION_COLS} FROM versions v WHERE v.url IN ({marks})"
+                    " ORDER BY v.url, first_seen, id",
+                    chunk,
+                ).fetchall()
+            for r in rows:
+                version = _version(r)
+                found.setdefault(version.url, []).append(version)
+        return found
 
     def iter_versions(
         self, section: str | None = None, type: str | None = None, since: str | None = None

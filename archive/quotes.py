@@ -19,7 +19,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from cydifflib import SequenceMatcher
 from core.errors import ArchiveError, UsageError
 from core.model import Capture
 
-from .index import Index
+from .index import Index, VersionRow
 from .verify import VERIFIED, CaptureCheck, check_capture
 
 _WORD = re.compile(r"\w+")
@@ -107,6 +108,7 @@ class QuoteMatch:
     captures: tuple[QuoteCapture, ...]
     gone_in: VersionHit | None
     version_ids: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # its JSON
 
     @property
     def verified(self) -> bool:
@@ -158,23 +160,27 @@ class _Doc:
         self.segments: list[str] = [
             s for s in (data.get("title"), data.get("lede"), *(data.get("body") or [])) if s
         ]
-        text = "\n".join(self.segments)
-        if text.isascii():  # fold() of an ASCII word is its lower case: one pass for all
-            self.words: list[str] = _WORD.findall(text.lower())
+        if all(seg.isascii() for seg in self.segments):  # fold(): its lower case, all at once
+            per = [_WORD.findall(seg.lower()) for seg in self.segments]
+            self.words: list[str] = list(chain.from_iterable(per))
         else:
-            self.words = [fold(w) for w in _WORD.findall(text)]
+            per = [_WORD.findall(seg) for seg in self.segments]
+            self.words = [fold(w) for w in chain.from_iterable(per)]
+        self._counts = [len(p) for p in per]  # words of each segment
 
-    @cached_property
-    def where(self) -> list[tuple[int, int, int]]:
-        """(segment, start, end) of each word; only the best version's span needs them."""
-        return [
-            (n, m.start(), m.end())
-            for n, seg in enumerate(self.segments) for m in _WORD.finditer(seg)
-        ]  # fmt: skip
+    def place(self, k: int) -> tuple[int, int, int]:
+        """(segment, start, end) of word ``k``: found when a span needs it, as only the best
+        version's span and every exact hit's do."""
+        for n, count in enumerate(self._counts):
+            if k < count:
+                m = next(islice(_WORD.finditer(self.segments[n]), k, None))
+                return n, m.start(), m.end()
+            k -= count
+        raise IndexError(k)
 
     def span(self, i: int, j: int, raw: str) -> _Span:
         """The text of words ``i..j`` (exclusive), its sentence and its kind of match."""
-        (s0, a, _), (s1, _, b) = self.where[i], self.where[j - 1]
+        (s0, a, _), (s1, _, b) = self.place(i), self.place(j - 1)
         if s0 == s1:
             text = self.segments[s0][a:b]
             kind = "exact" if raw.strip() in self.segments[s0] else "normalized"
@@ -339,9 +345,7 @@ def _candidates(index: Index, qw: list[str], limit: int) -> list[str]:
     return list(dict.fromkeys(found.values()))
 
 
-def _match(index: Index, url: str, query: QuoteQuery) -> QuoteMatch | None:
-    qw = words(query.text)
-    rows = index.version_rows(url)
+def _match(url: str, rows: list[VersionRow], query: QuoteQuery, qw: list[str]) -> QuoteMatch | None:
     spans = [_score(_Doc(v.json), qw, query.text) for v in rows]
     hits = [
         VersionHit(n, v.content_hash, v.first_seen, v.last_seen,
@@ -357,10 +361,10 @@ def _match(index: Index, url: str, query: QuoteQuery) -> QuoteMatch | None:
     gone = next((h for h in hits[containing[0] :] if not h.contains), None)
     return QuoteMatch(
         url=url, title=row.json.get("title"), published=row.json.get("published"),
-        section=row.json.get("section"), speaker=_speaker(row.json, qw), score=span.score,
+        section=row.json.get("section"), speaker=None, score=span.score,
         kind=span.kind, text=span.text, sentence=span.sentence, version=hits[best],
         versions=tuple(hits), captures=(), gone_in=gone,
-        version_ids=tuple(rows[n].id for n in containing),
+        version_ids=tuple(rows[n].id for n in containing), data=row.json,
     )  # fmt: skip
 
 
@@ -399,13 +403,15 @@ def search_quotes(index: Index, archive_dir: Path, query: QuoteQuery) -> list[Qu
     """``find_quote`` on an index already open (``scrape serve`` keeps one open)."""
     check_quote(query.text)
     qw = words(query.text)
-    if index.article_count() == 0:
+    if not index.has_articles():
         raise ArchiveError(str(archive_dir), "the archive has no articles yet")
     urls = _candidates(index, qw, query.candidates)
-    matches = [m for url in urls if (m := _match(index, url, query))]
+    rows = index.versions_of(urls)
+    matches = [m for url in urls if url in rows and (m := _match(url, rows[url], query, qw))]
     matches.sort(key=lambda m: m.published or "", reverse=True)  # newest first on ties
     matches.sort(key=lambda m: (-m.score, _KIND_ORDER[m.kind]))
-    return [_with_captures(index, archive_dir, m, query.verify) for m in matches[: query.limit]]
+    shown = [replace(m, speaker=_speaker(m.data, qw)) for m in matches[: query.limit]]
+    return [_with_captures(index, archive_dir, m, query.verify) for m in shown]
 
 
 def failed_checks(matches: list[QuoteMatch]) -> set[str]:
