@@ -32,6 +32,7 @@ from core.errors import ArchiveError
 
 _CHUNK = 1 << 20
 _PROBE = 1 << 16  # read size when trying whether a gzip member starts at a candidate offset
+_FIRST = 1 << 16  # first read of a member: most records fit (an article page's: ~20 KB)
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 #: A gzip member that inflates past this is not a record this scraper wrote (a response is
 #: capped at ``max_response_bytes``, 8 MB by default); reading stops there.
@@ -149,7 +150,9 @@ def _next_member(fh: BinaryIO, pos: int) -> int | None:
         fh.seek(base + keep)
 
 
-def _members(fh: BinaryIO, start: int) -> Iterator[tuple[int, int, bytes | None, str | None]]:
+def _members(
+    fh: BinaryIO, start: int, first: int = _FIRST
+) -> Iterator[tuple[int, int, bytes | None, str | None]]:
     """(offset, compressed length, decompressed bytes or None, error) of each gzip member from
     ``start``; a stretch that is not a readable member is one item with its error, up to the
     next readable member (see the module notes)."""
@@ -157,7 +160,8 @@ def _members(fh: BinaryIO, start: int) -> Iterator[tuple[int, int, bytes | None,
     size = fh.tell()
     pos = start
     while pos < size:
-        found = _inflate(fh, pos)
+        found = _inflate(fh, pos, first)
+        first = _FIRST
         if not isinstance(found, str):
             yield pos, found[0], found[1], None
             pos += found[0]
@@ -216,16 +220,26 @@ def _parse(name: str, offset: int, length: int, data: bytes) -> ScannedRecord:
         problems.append("WARC-Type or WARC-Record-ID missing")
     keep = block if rec_type in ("metadata", "warcinfo") else None
     return ScannedRecord(
-        name, offset, length, rec_type, record_id, headers, payload_sha1, tuple(problems), keep,
+        name,
+        offset,
+        length,
+        rec_type,
+        record_id,
+        headers,
+        payload_sha1,
+        tuple(problems),
+        keep,
         status,
     )
 
 
-def scan_stream(fh: BinaryIO, name: str, start: int = 0) -> Iterator[ScannedRecord]:
+def scan_stream(
+    fh: BinaryIO, name: str, start: int = 0, first: int = _FIRST
+) -> Iterator[ScannedRecord]:
     """Every record from offset ``start`` of the seekable ``fh`` on. Damaged bytes come back
     as a record with no type whose ``problems`` say what is wrong; the scan goes on after them
-    at the next whole record."""
-    for offset, length, data, error in _members(fh, start):
+    at the next whole record. ``first``: how much to read first of the first member."""
+    for offset, length, data, error in _members(fh, start, first):
         if data is None:
             yield ScannedRecord(name, offset, length, "", "", {}, None, (error or DAMAGED,))
         else:
@@ -245,13 +259,15 @@ def scan_file(path: Path) -> Iterator[ScannedRecord]:
         fh.close()
 
 
-def scan_one(path: Path, offset: int) -> ScannedRecord:
-    """The one record whose gzip member starts at ``offset`` of ``path``."""
+def scan_one(path: Path, offset: int, length: int | None = None) -> ScannedRecord:
+    """The one record whose gzip member starts at ``offset`` of ``path``; ``length``, its
+    length as indexed, is what is read first (more is read if the member is longer)."""
     name = Path(path).name.removesuffix(".open")
+    first = _FIRST if length is None else max(64, min(length, _CHUNK))
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
-            for record in scan_stream(fh, name, offset):
+            for record in scan_stream(fh, name, offset, first):
                 return record
     except OSError as exc:
         raise ArchiveError(str(path), f"cannot read WARC file: {exc.strerror or exc}") from exc

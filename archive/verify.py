@@ -168,7 +168,7 @@ def check_capture(archive_dir: Path, capture: Capture) -> CaptureCheck:
     path = warc_path(archive_dir, capture.warc_file)
     if path is None:
         return CaptureCheck(MISSING, f"WARC file {capture.warc_file} is missing")
-    found = _record_matches(scan_one(path, capture.offset), capture)
+    found = _record_matches(scan_one(path, capture.offset, capture.length), capture)
     return CaptureCheck(*found) if found else CaptureCheck(VERIFIED)
 
 

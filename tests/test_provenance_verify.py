@@ -194,3 +194,52 @@ def test_a_member_inflating_past_the_cap_is_one_damaged_record(
     assert damaged and all("inflating past" in r.problems[0] for r in damaged)
     assert {r.offset for r in rescanned if not r.problems} == {
         offset for offset, n in size.items() if n <= 1000}  # fmt: skip
+
+
+def test_checking_a_capture_reads_its_record_only(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-verifying a capture (every search of the desk does, for each capture it shows) reads
+    its record's bytes as indexed, not a megabyte from its offset; the answer is the same,
+    and a wrong length in the index costs more reads, not a wrong answer."""
+    import builtins
+    from dataclasses import replace
+
+    import archive.scan as scan
+    from archive import Index
+    from archive.verify import check_capture
+
+    read: list[int] = []
+
+    class Counting:
+        def __init__(self, fh):  # type: ignore[no-untyped-def]
+            self._fh = fh
+
+        def read(self, n: int = -1) -> bytes:
+            out = self._fh.read(n)
+            read.append(len(out))
+            return out
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(self._fh, name)
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._fh.close()
+
+    def counting_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return Counting(builtins.open(*args, **kwargs))  # closed by Counting.__exit__
+
+    monkeypatch.setattr(scan, "open", counting_open, raising=False)
+    from tests.provenance_archive import PEACE
+
+    with Index.open_readonly(archive) as index:
+        [row, *_] = index.version_rows(PEACE)
+        [capture, *_] = index.version_captures(row.id)
+    assert check_capture(archive, capture).verified
+    assert sum(read) <= capture.length
+    read.clear()
+    assert check_capture(archive, replace(capture, length=100)).verified  # index says less
+    assert sum(read) > 100
