@@ -413,30 +413,20 @@ class Index(RunTables):
             ).fetchall()
         return [_version(r) for r in rows]
 
-    def search_urls(self, fts_query: str, limit: int) -> list[tuple[int, str]]:
-        """``(version id, url)`` of the versions ``search_versions`` finds, in its order,
-        without reading their JSON."""
-        with self._guard():
-            rows = self._conn.execute(
-                f"SELECT v.id, v.url FROM ({_RANKED}) AS hit JOIN versions v ON v.id = hit.id"
-                " ORDER BY hit.score, hit.id",
-                (fts_query, limit),
-            ).fetchall()
-        return [(int(i), str(u)) for i, u in rows]
-
-    def search_urls_tied(
-        self, fts_query: str, limit: int, tolerance: float, most: int
+    def search_urls(
+        self, fts_query: str, limit: int, tolerance: float | None = None, most: int = 0
     ) -> list[tuple[int, str]]:
-        """As ``search_urls``, and past ``limit`` every version whose score is within
-        ``tolerance`` of the last one kept (up to ``most`` versions in all): none of the
-        versions tied at the cut is left out by the order of row ids."""
+        """``(version id, url)`` of the versions ``search_versions`` finds, in its order,
+        without reading their JSON. With a ``tolerance``, also every version past ``limit``
+        whose score is within it of the last one kept (up to ``most`` versions in all): none
+        of the versions tied at the cut is left out by the order of row ids."""
         with self._guard():
             rows = self._conn.execute(
                 f"SELECT v.id, v.url, hit.score FROM ({_RANKED}) AS hit"
                 " JOIN versions v ON v.id = hit.id ORDER BY hit.score, hit.id",
                 (fts_query, max(limit, most)),
             ).fetchall()
-        if len(rows) > limit > 0:
+        if tolerance is not None and len(rows) > limit > 0:
             cut = rows[limit - 1][2] + tolerance  # bm25 is negative: lower ranks first
             rows = rows[:limit] + [r for r in rows[limit:] if r[2] <= cut]
         return [(int(i), str(u)) for i, u, _ in rows]

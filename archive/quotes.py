@@ -3,10 +3,10 @@
 Finding a quote is two steps. FTS5 proposes candidate versions (all words, then any word,
 ranked by bm25); then each candidate is re-read word by word and the best-matching span of
 its title, lede and body is scored with difflib's matcher (``cydifflib``: the same algorithm
-compiled, the same blocks and ratios, about ten times faster). Words are compared case-, accent- and
-punctuation-blind, so curly vs straight quotes, dashes and extra whitespace do not matter; a
-span may run across a paragraph break (a quote split across paragraphs); small edits lower the
-score instead of losing the match.
+compiled, the same blocks and ratios, about ten times faster). Words are compared case-,
+accent- and punctuation-blind, so curly vs straight quotes, dashes and extra whitespace do not
+matter; a span may run across a paragraph break (a quote split across paragraphs); small edits
+lower the score instead of losing the match.
 
 Every version of a matching article is scored, so a quote can be shown as present in one
 version and gone from a later one. Each capture of a version that contains the quote is
@@ -318,7 +318,7 @@ def _near_stage(index: Index, qw: list[str], limit: int) -> list[tuple[int, str]
     rare, stock = _ranked_runs(index, runs)
     if rare and stock:
         tolerance = 2.5e-6 * len(stock)  # k1 = 1.2 in FTS5's bm25
-        hits = index.search_urls_tied(" OR ".join(rare), limit, tolerance, 4 * limit)
+        hits = index.search_urls(" OR ".join(rare), limit, tolerance, 4 * limit)
         if len(hits) >= limit:
             return hits
     return index.search_urls(" OR ".join(runs), limit)

@@ -220,17 +220,9 @@ def _parse(name: str, offset: int, length: int, data: bytes) -> ScannedRecord:
         problems.append("WARC-Type or WARC-Record-ID missing")
     keep = block if rec_type in ("metadata", "warcinfo") else None
     return ScannedRecord(
-        name,
-        offset,
-        length,
-        rec_type,
-        record_id,
-        headers,
-        payload_sha1,
-        tuple(problems),
-        keep,
+        name, offset, length, rec_type, record_id, headers, payload_sha1, tuple(problems), keep,
         status,
-    )
+    )  # fmt: skip
 
 
 def scan_stream(
